@@ -1,0 +1,45 @@
+# Sharaka — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app budget_app
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+WORKERS ?= 4
+
+.PHONY: run test install translations i18n-extract serve migrate clean
+
+# The venv is rebuilt only when the dependency list changes.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+translations: install
+	$(PY) tools/i18n.py compile
+
+## Serve the demo: migrations, demo data, development server on http://127.0.0.1:5000
+run: translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## Run the whole test suite (SQLite; set TEST_DATABASE_URL=postgresql://... for PostgreSQL)
+test: translations
+	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
+
+## Production: gunicorn, migrations applied once here, not by each worker
+serve: translations
+	$(FLASK) db upgrade
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'budget_app:create_app()'
+
+## Developers: extract new strings into every catalog (then translate the Arabic msgstr)
+i18n-extract: install
+	$(PY) tools/i18n.py extract
+
+clean:
+	rm -rf $(VENV) instance *.egg-info

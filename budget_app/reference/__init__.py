@@ -1,0 +1,1 @@
+"""Reference lists used everywhere: sectors, target groups, funding sources, governorates, localities."""

@@ -1,0 +1,1 @@
+"""The public citizen budget: pages, charts, open data, public API, feedback."""

@@ -1,0 +1,1 @@
+"""Priorities: local priority needs, discussion, ranking rounds."""
