@@ -1,15 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from budget_app.auth.forms import LANGUAGE_CHOICES
+from budget_app.auth.forms import LANGUAGE_CHOICES, ValidEmail
 from councils.models import ORGANIZATION_TYPE_LABELS, ROLE_LABELS
 
 
 class UserCreateForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter an email address.")),
-                                                Email(_l("Enter a valid email address.")), Length(max=254)])
+                                                ValidEmail(_l("Enter a valid email address.")), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=200)])
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="ar")
     is_admin = BooleanField(_l("Administrator (ministry-wide)"))
@@ -43,7 +43,7 @@ class CouncilForm(FlaskForm):
     governorate_id = SelectField(_l("Governorate"), coerce=int, validators=[Optional()])
     description_ar = TextAreaField(_l("Description (Arabic)"), validators=[Length(max=5000)])
     description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)])
-    contact_email = EmailField(_l("Contact email"), validators=[Optional(), Email(_l("Enter a valid email address.")),
+    contact_email = EmailField(_l("Contact email"), validators=[Optional(), ValidEmail(_l("Enter a valid email address.")),
                                                                 Length(max=254)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
     active = BooleanField(_l("Active"), default=True)

@@ -1,0 +1,120 @@
+"""Administrators manage users, council roles, councils, reference lists; all audited."""
+from __future__ import annotations
+
+import json
+
+from helpers import page_text
+
+
+def audit_actions():
+    from budget_app.audit import AuditLog
+    return [e.action for e in AuditLog.query.order_by(AuditLog.id)]
+
+
+def test_admin_creates_user_and_gets_one_time_link(client, world):
+    from budget_app.auth.models import User
+    client.login("admin@sharaka.test")
+    response = client.post_form("/admin/users/new", {"email": "New@Sharaka.test", "name": "New Person", "locale": "en"})
+    assert response.status_code == 200
+    assert "/set-password/" in response.get_data(as_text=True)
+    user = User.query.filter_by(email="new@sharaka.test").one()
+    assert user.password_hash is None and user.locale == "en"
+    assert "user.create" in audit_actions() and "user.password_link" in audit_actions()
+
+
+def test_duplicate_email_and_bad_email_are_refused(client, world):
+    from budget_app.auth.models import User
+    client.login("admin@sharaka.test")
+    count = User.query.count()
+    response = client.post_form("/admin/users/new?lang=en", {"email": "member1@sharaka.test", "name": "x", "locale": "ar"})
+    assert "already exists" in page_text(response)
+    response = client.post_form("/admin/users/new?lang=en", {"email": "not an email", "name": "x", "locale": "ar"})
+    assert "valid email" in page_text(response)
+    assert User.query.count() == count
+
+
+def test_memberships_add_change_remove_audited(client, world):
+    from councils.models import Membership
+    client.login("admin@sharaka.test")
+    user = world.users["member4"]
+    data = {"m-council_id": world.nablus.id, "m-role": "coordinator", "m-organization_name": "Nablus Youth",
+            "m-organization_type": "ngo"}
+    assert client.post_form(f"/admin/users/{user.id}/memberships", data).status_code == 302
+    membership = Membership.query.filter_by(user_id=user.id, council_id=world.nablus.id).one()
+    assert membership.role == "coordinator"
+    data["m-role"] = "director"
+    client.post_form(f"/admin/users/{user.id}/memberships", data)
+    assert Membership.query.filter_by(user_id=user.id, council_id=world.nablus.id).one().role == "director"
+    assert client.post_form(f"/admin/users/{user.id}/memberships/{membership.id}/delete").status_code == 302
+    assert Membership.query.filter_by(user_id=user.id, council_id=world.nablus.id).count() == 0
+    actions = audit_actions()
+    assert {"membership.create", "membership.update", "membership.delete"} <= set(actions)
+
+
+def test_bad_membership_input_is_refused(client, world):
+    client.login("admin@sharaka.test")
+    user = world.users["member4"]
+    response = client.post_form(f"/admin/users/{user.id}/memberships?lang=en",
+                                {"m-council_id": world.nablus.id, "m-role": "king", "m-organization_name": ""})
+    assert response.status_code == 400
+    assert "Enter the organization." in page_text(response)
+
+
+def test_council_create_and_validation(client, world):
+    from councils.models import Council
+    client.login("admin@sharaka.test")
+    bad = client.post_form("/admin/councils/new?lang=en", {"slug": "Bad Slug", "name_ar": "x", "name_en": "x"})
+    assert "lowercase" in page_text(bad)
+    dup = client.post_form("/admin/councils/new?lang=en", {"slug": "hebron", "name_ar": "x", "name_en": "x"})
+    assert "already uses" in page_text(dup)
+    ok = client.post_form("/admin/councils/new", {"slug": "jericho", "name_ar": "مجلس أريحا", "name_en": "Jericho council",
+                                                  "governorate_id": 0, "active": "y"})
+    assert ok.status_code == 302
+    council = Council.query.filter_by(slug="jericho").one()
+    assert council.governorate_id is None and council.active
+    assert "council.create" in audit_actions()
+
+
+def test_reference_lists_crud(client, world):
+    from budget_app.reference.models import Locality
+    client.login("admin@sharaka.test")
+    gov = world.hebron.governorate
+    response = client.post_form("/admin/reference/localities/new", {
+        "code": "tarqumiya", "name_ar": "ترقوميا", "name_en": "Tarqumiya", "governorate_id": gov.id, "active": "y"})
+    assert response.status_code == 302
+    loc = Locality.query.filter_by(code="tarqumiya").one()
+    assert loc.governorate_id == gov.id
+    dup = client.post_form("/admin/reference/localities/new?lang=en", {"code": "tarqumiya", "name_ar": "x", "name_en": "x"})
+    assert "already used" in page_text(dup)
+    client.post_form(f"/admin/reference/localities/{loc.id}", {"code": "tarqumiya", "name_ar": "ترقوميا",
+                                                               "name_en": "Tarqumiya town", "governorate_id": gov.id})
+    loc = Locality.query.filter_by(code="tarqumiya").one()
+    assert loc.name_en == "Tarqumiya town" and loc.active is False
+    assert client.get("/admin/reference/unknown/").status_code == 404
+    assert "locality.create" in audit_actions() and "locality.update" in audit_actions()
+
+
+def test_audit_log_records_who_what_where_and_filters(client, world):
+    from budget_app.audit import AuditLog
+    client.login("admin@sharaka.test")
+    client.post_form("/admin/users/new", {"email": "a1@sharaka.test", "name": "A1", "locale": "ar"})
+    entry = AuditLog.query.filter_by(action="user.create").one()
+    assert entry.actor == "admin@sharaka.test" and entry.object_type == "user_account"
+    assert entry.ip_address == "127.0.0.1" and entry.created_at is not None
+    assert json.loads(entry.details)["email"] == "a1@sharaka.test"
+    page = client.get("/admin/audit?action=user.create")
+    assert "a1@sharaka.test" in page.get_data(as_text=True)
+    page = client.get("/admin/audit?action=council.")
+    assert "a1@sharaka.test" not in page.get_data(as_text=True)
+    assert client.get("/admin/audit?date_from=not-a-date").status_code == 200
+
+
+def test_login_and_logout_are_audited_without_secrets(client, world):
+    from budget_app.audit import AuditLog
+    client.post_form("/login", {"email": "member1@sharaka.test", "password": "a wrong one"})
+    client.login("member1@sharaka.test")
+    client.logout()
+    actions = audit_actions()
+    assert actions[-3:] == ["auth.login_failed", "auth.login", "auth.logout"]
+    for entry in AuditLog.query:
+        assert "a wrong one" not in entry.details
