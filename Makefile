@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app budget_app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-WORKERS ?= 4
+WORKERS ?= $(or $(WEB_CONCURRENCY),4)
 
 .PHONY: run test install translations i18n-extract serve migrate clean
 
@@ -32,10 +32,13 @@ run: translations
 test: translations
 	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
 
-## Production: gunicorn, migrations applied once here, not by each worker
-serve: translations
+## Production: apply migrations once per deploy (not on each worker start)
+migrate: translations
 	$(FLASK) db upgrade
-	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'budget_app:create_app()'
+
+## Production: gunicorn with WORKERS workers (DATABASE_URL, REDIS_URL, SECRET_KEY from the environment)
+serve: translations
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --timeout 60 'budget_app:create_app()'
 
 ## Developers: extract new strings into every catalog (then translate the Arabic msgstr)
 i18n-extract: install

@@ -53,6 +53,7 @@ def build_config(instance_path: str) -> dict:
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "sharaka"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_FAILURE_LIMIT": os.environ.get("LOGIN_FAILURE_LIMIT", "10 per 15 minutes"),
         "IDLE_TIMEOUT": timedelta(minutes=idle_minutes),

@@ -1,0 +1,120 @@
+"""Two app servers (gunicorn) on two loopback ports, one database, one Redis: sessions,
+login rate limits and logout are shared, so any server can take any request."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from helpers import PASSWORD, TEST_SECRET
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def redis_available() -> bool:
+    try:
+        import redis
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except Exception:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def two_servers(world, _schema, tmp_path):
+    if not redis_available():
+        if IN_CI:
+            pytest.fail(f"Redis is required in CI ({REDIS_URL})")
+        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    prefix = f"sharaka-test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": _schema, "SECRET_KEY": TEST_SECRET, "REDIS_URL": REDIS_URL,
+           "RATELIMIT_KEY_PREFIX": prefix, "SHARAKA_INSTANCE_PATH": str(tmp_path / "instance")}
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    servers = []
+    for _ in range(2):
+        port = free_port()
+        log = open(tmp_path / f"gunicorn-{port}.log", "w")
+        proc = subprocess.Popen([gunicorn, "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "30",
+                                 "budget_app:create_app()"], env=env, stdout=log, stderr=subprocess.STDOUT,
+                                cwd=str(Path(__file__).resolve().parents[2]))
+        servers.append((proc, f"http://127.0.0.1:{port}", log))
+    try:
+        for proc, base, _ in servers:
+            deadline = time.time() + 30
+            while True:
+                try:
+                    if requests.get(base + "/healthz", timeout=10).status_code == 200:
+                        break
+                except (requests.ConnectionError, requests.Timeout):
+                    pass
+                if time.time() > deadline or proc.poll() is not None:
+                    logs = "\n".join(p.read_text()[-2000:] for p in tmp_path.glob("gunicorn-*.log"))
+                    raise RuntimeError(f"gunicorn on {base} did not start:\n{logs}")
+                time.sleep(0.2)
+        yield [base for _, base, _ in servers]
+    finally:
+        for proc, _, log in servers:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            log.close()
+        try:
+            import redis
+            r = redis.Redis.from_url(REDIS_URL)
+            for key in r.scan_iter(f"{prefix}*"):
+                r.delete(key)
+        except Exception:
+            pass
+
+
+def csrf(session: requests.Session, base: str) -> str:
+    page = session.get(base + "/login").text
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def post_login(session, base, email, password):
+    return session.post(base + "/login", data={"email": email, "password": password,
+                                               "csrf_token": csrf(session, base)}, allow_redirects=False)
+
+
+def test_session_rate_limit_and_logout_are_shared_between_servers(two_servers):
+    one, two = two_servers
+
+    # Log in on one server, use the session on the other.
+    browser = requests.Session()
+    assert post_login(browser, one, "member1@sharaka.test", PASSWORD).status_code == 302
+    assert browser.get(two + "/dashboard", allow_redirects=False).status_code == 200
+    saved_cookie = browser.cookies.get("sharaka_session")
+
+    # Failed logins alternate between the servers; the combined count hits the limit.
+    statuses = []
+    for attempt in range(11):
+        base = (one, two)[attempt % 2]
+        statuses.append(post_login(requests.Session(), base, "member2@sharaka.test", "wrong password").status_code)
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
+
+    # Log out on one; the saved cookie is refused on the other.
+    token = re.search(r'name="csrf-token" content="([^"]+)"', browser.get(one + "/dashboard").text).group(1)
+    assert browser.post(one + "/logout", data={"csrf_token": token}, allow_redirects=False).status_code == 302
+    replay = requests.Session()
+    replay.cookies.set("sharaka_session", saved_cookie)
+    response = replay.get(two + "/dashboard", allow_redirects=False)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
