@@ -118,3 +118,25 @@ def test_session_rate_limit_and_logout_are_shared_between_servers(two_servers):
     replay.cookies.set("sharaka_session", saved_cookie)
     response = replay.get(two + "/dashboard", allow_redirects=False)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_redis_down_the_app_keeps_serving_with_per_process_limits(app, world, caplog):
+    """With Redis unreachable, rate limiting falls back to this process's memory and logs it."""
+    from budget_app import create_app
+    from helpers import app_config
+
+    import logging
+    caplog.set_level(logging.WARNING)
+    config = {**app_config(app.config["SQLALCHEMY_DATABASE_URI"]),
+              "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0", "REDIS_URL": "redis://127.0.0.1:1/0"}
+    degraded = create_app(config)
+    degraded.test_client_class = type(app.test_client())
+    client = degraded.test_client()
+    assert client.get("/healthz").status_code == 200
+    statuses = [client.post_form("/login", {"email": "member2@sharaka.test", "password": "wrong"}).status_code
+                for _ in range(11)]
+    assert statuses[:10] == [200] * 10 and statuses[10] == 429
+    other = degraded.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.1.1.1"
+    assert other.login("member1@sharaka.test").status_code == 302
+    assert any("memory" in r.getMessage().lower() or "storage" in r.getMessage().lower() for r in caplog.records)
