@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from budget_app import audit
 from budget_app.admin import bp, services
@@ -71,7 +72,10 @@ def _membership_form(user: User) -> MembershipForm:
 def user_edit(user_id: int):
     user = _user_or_404(user_id)
     form = UserEditForm(obj=user)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and user.id == current_user.id and not (form.is_admin.data and form.active.data):
+        # An administrator locking themselves out would leave no one to undo it.
+        form.is_admin.errors.append(_("You cannot remove your own administrator role or deactivate yourself."))
+    elif form.validate_on_submit():
         services.update_user(user, name=form.name.data, is_admin=form.is_admin.data, active=form.active.data)
         db.session.commit()
         flash(_("The user is saved."), "success")

@@ -118,3 +118,12 @@ def test_login_and_logout_are_audited_without_secrets(client, world):
     assert actions[-3:] == ["auth.login_failed", "auth.login", "auth.logout"]
     for entry in AuditLog.query:
         assert "a wrong one" not in entry.details
+
+
+def test_admin_cannot_lock_themselves_out(client, world):
+    client.login("admin@sharaka.test")
+    admin = world.users["admin"]
+    response = client.post_form(f"/admin/users/{admin.id}?lang=en", {"name": "Admin", "active": "y"})
+    assert "cannot remove your own administrator role" in page_text(response)
+    from budget_app.auth.models import User
+    assert User.query.get(admin.id).is_admin
