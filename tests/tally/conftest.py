@@ -11,11 +11,3 @@ for _p in (_ROOT, _HERE):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
-try:
-    import budget_app  # noqa: F401
-except ImportError:  # the web app's dependencies are missing: load only the (pure) tally package
-    import types
-
-    _stub = types.ModuleType("budget_app")
-    _stub.__path__ = [os.path.join(_ROOT, "budget_app")]
-    sys.modules["budget_app"] = _stub

@@ -157,3 +157,19 @@ def test_explanations_cover_every_project(rule):
         if e["funded"] and rule in ("mes", "mes-add1") and e["phase"] == "mes":
             assert e["payers"] >= 1 and e["per_voter_payment"] > 0 and e["total_paid"] == e["cost"]
     json.dumps(r.to_dict())
+
+
+def test_tally_package_does_not_need_flask():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, types\n"
+        "sys.modules['flask'] = None; sys.modules['sqlalchemy'] = None; sys.modules['pabutools'] = None\n"
+        f"stub = types.ModuleType('budget_app'); stub.__path__ = [{str(oracle.ROOT / 'budget_app')!r}]\n"
+        "sys.modules['budget_app'] = stub\n"
+        "import budget_app.tally as t\n"
+        "assert t.tally([('a', 1)], [{'a'}], 1, 'mes').selected == ['a']\n"
+        "assert not any(m.startswith(('flask', 'sqlalchemy', 'pabutools')) and sys.modules[m] for m in sys.modules)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

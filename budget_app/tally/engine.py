@@ -1,0 +1,573 @@
+"""Core rule implementations (greedy, Method of Equal Shares, sequential Phragmén).
+
+Semantics follow pabutools 1.2.3 exactly (see ``pabutools/rules``):
+
+* satisfaction: cost satisfaction (``Cost_Sat``: a supporter of ``p`` gets
+  ``cost(p)``) for approval ballots, additive cardinal satisfaction
+  (``Additive_Cardinal_Sat``: the points given) for cardinal ballots;
+* ties are broken lexicographically on the project id *string*;
+* the arithmetic that decides the outcome is exact: floats (NumPy) are used to
+  find candidates quickly and every decision that could be affected by rounding
+  is re-checked with exact rationals (``gmpy2.mpq`` or ``fractions.Fraction``).
+
+Money can be scaled by an integer ``scale`` (costs and budget multiplied by the
+LCM of their denominators) so that all costs are integers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+try:  # gmpy2 is much faster for the (few) exact computations
+    from gmpy2 import mpq as _Q
+except ImportError:  # pragma: no cover
+    _Q = Fraction
+
+_TOL = 1e-9
+
+
+@dataclass
+class Profile:
+    """Numeric view of an election, ready for the rules.
+
+    ``kind`` is ``"approval"`` (satisfaction = cost) or ``"cardinal"``
+    (satisfaction = points). ``sup[j]`` are the voters giving project j a positive
+    weight and ``wts[j]`` those weights (1 for approval, points otherwise).
+    Costs and budget are integers in money units of ``1/scale``.
+    """
+
+    ids: list[str]
+    costs: list[int]
+    budget: int
+    n: int
+    kind: str
+    sup: list[np.ndarray]
+    wts: list[np.ndarray]
+    scale: int = 1
+    groups: list[list[int]] = field(default_factory=list)
+
+    @property
+    def m(self) -> int:
+        return len(self.ids)
+
+    def sat(self, j: int) -> np.ndarray:
+        """Per-supporter satisfaction of project j (int64)."""
+        if self.kind == "approval":
+            return np.full(len(self.sup[j]), self.costs[j], dtype=np.int64)
+        return self.wts[j]
+
+    def total_sat(self, j: int) -> int:
+        if self.kind == "approval":
+            return self.costs[j] * len(self.sup[j])
+        return int(self.wts[j].sum())
+
+    def group_mates(self) -> dict[int, set[int]]:
+        mates: dict[int, set[int]] = {}
+        for g in self.groups:
+            for j in g:
+                mates.setdefault(j, set()).update(k for k in g if k != j)
+        return mates
+
+    def money(self, x):
+        """Convert an internal money amount back to currency units (int or float)."""
+        if self.scale == 1 and isinstance(x, (int, np.integer)):
+            return int(x)
+        v = Fraction(int(x.numerator), int(x.denominator)) if hasattr(x, "numerator") else Fraction(x)
+        v = v / self.scale
+        return int(v) if v.denominator == 1 else float(v)
+
+
+def build_profile(ids, costs, budget, ptr, proj, points, kind, groups=None) -> Profile:
+    """Build a :class:`Profile` from CSR ballots (see ``pabulib.Election``)."""
+    ids = [str(i) for i in ids]
+    m = len(ids)
+    costs_f = [c if isinstance(c, Fraction) else Fraction(c) for c in costs]
+    budget_f = budget if isinstance(budget, Fraction) else Fraction(budget)
+    if any(c < 0 for c in costs_f):
+        raise ValueError("project costs must be non-negative")
+    if budget_f < 0:
+        raise ValueError("budget must be non-negative")
+    scale = 1
+    for v in costs_f + [budget_f]:
+        scale = math.lcm(scale, v.denominator)
+    icosts = [int(c * scale) for c in costs_f]
+    ibudget = int(budget_f * scale)
+    ptr = np.asarray(ptr, dtype=np.int64)
+    proj = np.asarray(proj, dtype=np.int64)
+    n = len(ptr) - 1
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr))
+    if points is None:
+        w = np.ones(len(proj), dtype=np.int64)
+    else:
+        w = np.asarray(points, dtype=np.int64)
+    keep = w > 0
+    rows, proj_k, w = rows[keep], proj[keep], w[keep]
+    order = np.argsort(proj_k, kind="stable")
+    rows, proj_k, w = rows[order], proj_k[order], w[order]
+    counts = np.bincount(proj_k, minlength=m)
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    sup = [rows[bounds[j] : bounds[j + 1]] for j in range(m)]
+    wts = [w[bounds[j] : bounds[j + 1]] for j in range(m)]
+    gl = [sorted(set(g)) for g in (groups or []) if len(set(g)) > 1]
+    return Profile(ids, icosts, ibudget, n, kind, sup, wts, scale, gl)
+
+
+# ---------------------------------------------------------------------------
+# Greedy
+# ---------------------------------------------------------------------------
+
+
+def _density_key(total_sat: int, cost: int):
+    """Sort key mirroring pabutools' satisfaction_density (higher first)."""
+    if total_sat > 0:
+        if cost > 0:
+            return (1, -Fraction(total_sat, cost))
+        return (0, 0)  # infinite density
+    return (1, Fraction(0))
+
+
+def greedy(prof: Profile, initial: list[int] | None = None, phase: str = "greedy"):
+    """pabutools ``greedy_utilitarian_welfare`` (additive branch).
+
+    Returns ``(selected, explanations)``; ``explanations`` only covers projects
+    not in ``initial``.
+    """
+    initial = list(initial or [])
+    init_set = set(initial)
+    mates = prof.group_mates()
+    remaining = prof.budget - sum(prof.costs[j] for j in initial)
+    cand = [j for j in range(prof.m) if j not in init_set]
+    tsat = {j: prof.total_sat(j) for j in cand}
+    cand.sort(key=lambda j: (_density_key(tsat[j], prof.costs[j]), prof.ids[j]))
+    selected = list(initial)
+    chosen = set(initial)
+    expl: dict[int, dict] = {}
+    for rank, j in enumerate(cand, 1):
+        c = prof.costs[j]
+        conflict = sorted((k for k in mates.get(j, ()) if k in chosen), key=lambda k: prof.ids[k])
+        base = {"rank": rank, "phase": phase}
+        if conflict:
+            expl[j] = dict(base, funded=False, reason="excluded_by_group", conflicts_with=prof.ids[conflict[0]])
+        elif c <= remaining:
+            selected.append(j)
+            chosen.add(j)
+            expl[j] = dict(
+                base,
+                funded=True,
+                reason="selected",
+                round=len(selected) - len(initial),
+                remaining_before=prof.money(remaining),
+                remaining_after=prof.money(remaining - c),
+            )
+            remaining -= c
+        else:
+            expl[j] = dict(base, funded=False, reason="insufficient_budget", remaining=prof.money(remaining))
+    return selected, expl
+
+
+# ---------------------------------------------------------------------------
+# Method of Equal Shares
+# ---------------------------------------------------------------------------
+
+
+class _MesState:
+    """Voter budgets of one MES run: floats for speed plus an exact representation.
+
+    Exact budget of voter i: 0 if ``zeroed[i]`` else
+    ``b0 - sum_r rho_r * W[i, r]`` where ``W[i, r]`` is the satisfaction for which
+    voter i paid the full share ``rho_r`` in round r.
+    """
+
+    def __init__(self, prof: Profile, b0):
+        self.prof = prof
+        self.b0 = b0
+        self.b0f = float(b0)
+        self.bf = np.full(prof.n, self.b0f)
+        self.zeroed = np.zeros(prof.n, dtype=bool)
+        self.W = np.zeros((prof.n, max(prof.m, 1)), dtype=np.int64, order="F")
+        self.rhos: list = []
+
+    # exact helpers ---------------------------------------------------------
+    def exact_sum(self, idx: np.ndarray):
+        idx = idx[~self.zeroed[idx]]
+        total = _Q(len(idx)) * self.b0
+        R = len(self.rhos)
+        if R and len(idx):
+            cols = self.W[idx, :R].sum(axis=0)
+            for r in np.nonzero(cols)[0]:
+                total -= self.rhos[r] * int(cols[r])
+        return total
+
+    def exact_budgets(self, idx: np.ndarray) -> list:
+        R = len(self.rhos)
+        out = []
+        Wsub = self.W[idx, :R] if R else None
+        for k, i in enumerate(idx):
+            if self.zeroed[i]:
+                out.append(_Q(0))
+                continue
+            b = self.b0
+            if R:
+                row = Wsub[k]
+                for r in np.nonzero(row)[0]:
+                    b -= self.rhos[r] * int(row[r])
+            out.append(b)
+        return out
+
+    def eps(self, s: np.ndarray, rho: float) -> np.ndarray:
+        """Bound on float error of bf - rho*s (absolute)."""
+        return 1e-10 * self.b0f * (len(self.rhos) + 1) + 1e-9 * rho * s
+
+    # float rho ---------------------------------------------------------------
+    def float_rho(self, j: int, cost: int, s: np.ndarray):
+        """Float approximation of the affordability of j, or None if exactly unaffordable."""
+        sup = self.prof.sup[j]
+        b = self.bf[sup]
+        total = float(b.sum())
+        C = float(cost)
+        if total < C * (1 - _TOL) - 1e-6:
+            return None
+        if total <= C * (1 + _TOL) + 1e-6:
+            if self.exact_sum(sup) < cost:
+                return None
+        sf = s.astype(np.float64)
+        poor = np.zeros(len(b), dtype=bool)
+        rho = C / float(sf.sum())
+        for _ in range(60):
+            newpoor = b < rho * sf
+            if np.array_equal(newpoor, poor):
+                return rho
+            poor = newpoor
+            d = float(sf[~poor].sum())
+            if d <= 0:
+                return float(np.max(b / sf))
+            rho = (C - float(b[poor].sum())) / d
+        # slow convergence: sorted method
+        ratio = b / sf
+        order = np.argsort(ratio, kind="stable")
+        bs, ss = b[order], sf[order]
+        pre = np.concatenate([[0.0], np.cumsum(bs)[:-1]])
+        suf = np.cumsum(ss[::-1])[::-1]
+        af = (C - pre) / suf
+        ok = np.nonzero(af <= ratio[order])[0]
+        return float(af[ok[0]]) if len(ok) else float(ratio.max())
+
+    # exact rho ---------------------------------------------------------------
+    def exact_rho(self, j: int, cost: int, s: np.ndarray, rho_f: float):
+        """Exact affordability of j and the exact set of voters left with 0 ("poor")."""
+        sup = self.prof.sup[j]
+        b = self.bf[sup]
+        sf = s.astype(np.float64)
+        for attempt in range(3):
+            eps = self.eps(sf, rho_f) * 4
+            diff = b - rho_f * sf
+            cpoor = diff < -eps
+            crich = diff > eps
+            amb = np.nonzero(~(cpoor | crich))[0]
+            P = self.exact_sum(sup[cpoor])
+            D = int(s[crich].sum())
+            res = self._solve(cost, P, D, sup[amb], s[amb])
+            if res is None:
+                break
+            rho_e, amb_poor = res
+            re = float(rho_e)
+            e2 = self.eps(sf, re)
+            d2 = b - re * sf
+            if np.all(d2[cpoor] < -e2[cpoor]) and np.all(d2[crich] > e2[crich]):
+                poor_mask = cpoor.copy()
+                poor_mask[amb[amb_poor]] = True
+                return rho_e, poor_mask
+            rho_f = re
+        return self._exact_full(j, cost, s)
+
+    def _solve(self, cost, P, D, amb_idx, amb_s):
+        """Walk the ambiguous voters (exact ratios) on top of the certain partition."""
+        bud = self.exact_budgets(amb_idx)
+        order = sorted(range(len(amb_idx)), key=lambda k: bud[k] / int(amb_s[k]))
+        rest = D + int(amb_s.sum())
+        paid = P
+        poor = np.zeros(len(amb_idx), dtype=bool)
+        for k in order:
+            sk = int(amb_s[k])
+            af = (cost - paid) / _Q(rest)
+            if af * sk <= bud[k]:
+                # voters from k on pay af*s; those with budget == af*s end at 0 too
+                for k2 in order:
+                    if not poor[k2] and bud[k2] <= af * int(amb_s[k2]):
+                        poor[k2] = True
+                return af, poor
+            poor[k] = True
+            paid += bud[k]
+            rest -= sk
+        if rest <= 0:
+            return None
+        af = (cost - paid) / _Q(rest)
+        return af, poor
+
+    def _exact_full(self, j, cost, s):  # pragma: no cover - safety net
+        sup = self.prof.sup[j]
+        bud = self.exact_budgets(sup)
+        order = sorted(range(len(sup)), key=lambda k: bud[k] / int(s[k]))
+        paid = _Q(0)
+        rest = int(s.sum())
+        for k in order:
+            af = (cost - paid) / _Q(rest)
+            if af * int(s[k]) <= bud[k]:
+                poor = np.array([bud[t] <= af * int(s[t]) for t in range(len(sup))], dtype=bool)
+                return af, poor
+            paid += bud[k]
+            rest -= int(s[k])
+        raise RuntimeError("project is not affordable")
+
+    def pay(self, j: int, s: np.ndarray, rho_e, poor_mask: np.ndarray):
+        sup = self.prof.sup[j]
+        rich = ~poor_mask
+        r = len(self.rhos)
+        self.W[sup[rich], r] = s[rich]
+        self.rhos.append(rho_e)
+        self.bf[sup[rich]] -= float(rho_e) * s[rich].astype(np.float64)
+        pz = sup[poor_mask]
+        self.bf[pz] = 0.0
+        self.zeroed[pz] = True
+
+
+def mes(prof: Profile, increment_units: int = 0, explain: bool = True):
+    """One run of MES with per-voter budget ``budget/n + increment_units`` (money units).
+
+    Returns ``(selected, explanations, candidates)`` where ``candidates`` is the set
+    of projects MES could ever fund (positive support and positive cost).
+    """
+    n, m = prof.n, prof.m
+    expl: dict[int, dict] = {}
+    selected: list[int] = []
+    chosen: set[int] = set()
+    mates = prof.group_mates()
+    if n == 0:
+        for j in range(m):
+            expl[j] = {"funded": False, "reason": "no_supporters", "phase": "mes"}
+        return selected, expl, set()
+    b0 = _Q(prof.budget, n) + increment_units
+    st = _MesState(prof, b0)
+    sats = {}
+    candidates: set[int] = set()
+    zero_cost = []
+    for j in range(m):
+        ts = prof.total_sat(j)
+        if ts <= 0:
+            expl[j] = {"funded": False, "reason": "no_supporters", "phase": "mes"}
+            continue
+        if prof.costs[j] == 0:
+            zero_cost.append(j)
+            continue
+        candidates.add(j)
+        sats[j] = prof.sat(j)
+    # zero-cost supported projects are funded up-front (as pabutools does)
+    for j in sorted(zero_cost, key=lambda k: prof.ids[k]):
+        conflict = [k for k in mates.get(j, ()) if k in chosen]
+        if conflict:
+            expl[j] = {"funded": False, "reason": "excluded_by_group", "phase": "mes", "conflicts_with": prof.ids[conflict[0]]}
+            continue
+        selected.append(j)
+        chosen.add(j)
+        expl[j] = {"funded": True, "reason": "zero_cost", "phase": "mes", "round": len(selected)}
+    remaining = set(candidates)
+    for j in list(remaining):
+        if any(k in chosen for k in mates.get(j, ())):
+            remaining.discard(j)
+            expl[j] = {"funded": False, "reason": "excluded_by_group", "phase": "mes",
+                       "conflicts_with": prof.ids[min((k for k in mates[j] if k in chosen), key=lambda k: prof.ids[k])]}
+    lb = {j: prof.costs[j] / prof.total_sat(j) for j in remaining}
+    unaffordable: set[int] = set()
+    while remaining:
+        best = math.inf
+        evaluated = []
+        for j in sorted(remaining, key=lb.__getitem__):
+            if lb[j] > best * (1 + _TOL):
+                break
+            r = st.float_rho(j, prof.costs[j], sats[j])
+            if r is None:
+                remaining.discard(j)
+                unaffordable.add(j)
+                continue
+            lb[j] = r
+            evaluated.append((r, j))
+            best = min(best, r)
+        if not evaluated:
+            break
+        cands = [j for r, j in evaluated if r <= best * (1 + _TOL)]
+        results = []
+        for j in cands:
+            rho_e, poor = st.exact_rho(j, prof.costs[j], sats[j], lb[j])
+            results.append((rho_e, prof.ids[j], j, poor))
+        min_rho = min(r[0] for r in results)
+        tied = sorted((r for r in results if r[0] == min_rho), key=lambda r: r[1])
+        rho_e, _, j, poor = tied[0]
+        s = sats[j]
+        sup = prof.sup[j]
+        if explain:
+            before = st.bf[sup]
+            share = float(rho_e) * s.astype(np.float64)
+            payers = int(np.count_nonzero(before > 0))
+            capped = int(np.count_nonzero((before > 0) & (before < share * (1 - 1e-9))))
+            supporters_budget = float(before.sum())
+        st.pay(j, s, rho_e, poor)
+        remaining.discard(j)
+        selected.append(j)
+        chosen.add(j)
+        if explain:
+            expl[j] = {
+                "funded": True,
+                "reason": "selected",
+                "phase": "mes",
+                "round": len(selected),
+                # pabutools' affordability: money paid per unit of satisfaction
+                "rho": float(rho_e),
+                # equal share paid by each supporter who could afford it (approval);
+                # for cardinal ballots: the payment per point
+                "per_voter_payment": _money_f(prof, rho_e * prof.costs[j]) if prof.kind == "approval" else _money_f(prof, rho_e),
+                "supporters": len(sup),
+                "payers": payers,
+                "capped_payers": capped,
+                "total_paid": prof.money(prof.costs[j]),
+                "supporters_budget_before": supporters_budget / prof.scale,
+            }
+        for k in mates.get(j, ()):
+            if k in remaining:
+                remaining.discard(k)
+                expl[k] = {"funded": False, "reason": "excluded_by_group", "phase": "mes", "conflicts_with": prof.ids[j]}
+    for j in unaffordable | remaining:
+        if j in expl:
+            continue
+        sup = prof.sup[j]
+        expl[j] = {
+            "funded": False,
+            "reason": "not_affordable_by_supporters",
+            "phase": "mes",
+            "supporters": len(sup),
+            "supporters_budget": float(st.bf[sup].sum()) / prof.scale,
+        }
+    return selected, expl, candidates
+
+
+def _money_f(prof, x) -> float:
+    return float(x) / prof.scale
+
+
+def mes_add1(prof: Profile, increment: int = 1, max_iterations: int = 1_000_000):
+    """pabutools ``method_of_equal_shares(..., voter_budget_increment=increment)``.
+
+    Raises every voter's budget by ``increment`` currency units until the outcome
+    is exhaustive (w.r.t. the projects MES can fund), returning the last feasible
+    outcome. Returns ``(selected, explanations, increments_used)``.
+    """
+    unit = increment * prof.scale
+    prev = None
+    k = 0
+    mates = prof.group_mates()
+    while k < max_iterations:
+        sel, expl, cands = mes(prof, k * unit, explain=False)
+        cost = sum(prof.costs[j] for j in sel)
+        if cost > prof.budget:
+            break
+        chosen = set(sel)
+        spare = prof.budget - cost
+        exhaustive = not any(
+            j not in chosen and prof.costs[j] <= spare and not any(g in chosen for g in mates.get(j, ()))
+            for j in cands
+        )
+        prev = k
+        if exhaustive:
+            break
+        k += 1
+    if prev is None:  # pragma: no cover - first run is always feasible
+        prev = 0
+    sel, expl, _ = mes(prof, prev * unit, explain=True)
+    return sel, expl, prev
+
+
+# ---------------------------------------------------------------------------
+# Sequential Phragmén
+# ---------------------------------------------------------------------------
+
+
+def phragmen(prof: Profile):
+    """pabutools ``sequential_phragmen`` (approval ballots).
+
+    Returns ``(selected, explanations)``.
+    """
+    if prof.kind != "approval":
+        raise ValueError("sequential Phragmén only applies to approval ballots")
+    n, m = prof.n, prof.m
+    mates = prof.group_mates()
+    expl: dict[int, dict] = {}
+    remaining = set()
+    for j in range(m):
+        if prof.costs[j] <= prof.budget:
+            remaining.add(j)
+        else:
+            expl[j] = {"funded": False, "reason": "exceeds_budget", "phase": "phragmen", "budget": prof.money(prof.budget)}
+    scores = {j: len(prof.sup[j]) for j in range(m)}
+    loads_f = np.zeros(n)
+    last = np.full(n, -1, dtype=np.int64)
+    L: list = []
+    spent = 0
+    selected: list[int] = []
+    stop = None
+    while remaining:
+        finite = [j for j in remaining if scores[j] > 0]
+        if finite:
+            vals = {j: (float(loads_f[prof.sup[j]].sum()) + prof.costs[j]) / scores[j] for j in finite}
+            best = min(vals.values())
+            cands = [j for j in finite if vals[j] <= best * (1 + _TOL) + 1e-12]
+            exact = {}
+            for j in cands:
+                cnt = np.bincount(last[prof.sup[j]] + 1, minlength=len(L) + 1)
+                tot = _Q(prof.costs[j])
+                for r in np.nonzero(cnt[1:])[0]:
+                    tot += L[r] * int(cnt[r + 1])
+                exact[j] = tot / scores[j]
+            mn = min(exact.values())
+            tied = [j for j in cands if exact[j] == mn]
+        else:
+            mn = None
+            tied = list(remaining)
+        over = [j for j in tied if spent + prof.costs[j] > prof.budget]
+        if over:
+            stop = min(over, key=lambda k: prof.ids[k])
+            break
+        j = min(tied, key=lambda k: prof.ids[k])
+        selected.append(j)
+        remaining.discard(j)
+        spent += prof.costs[j]
+        if mn is not None:
+            sup = prof.sup[j]
+            last[sup] = len(L)
+            L.append(mn)
+            loads_f[sup] = float(mn)
+        expl[j] = {
+            "funded": True,
+            "reason": "selected",
+            "phase": "phragmen",
+            "round": len(selected),
+            "max_load": None if mn is None else float(mn) / prof.scale,
+            "supporters": scores[j],
+            "remaining_after": prof.money(prof.budget - spent),
+        }
+        for k in mates.get(j, ()):
+            if k in remaining:
+                remaining.discard(k)
+                expl[k] = {"funded": False, "reason": "excluded_by_group", "phase": "phragmen", "conflicts_with": prof.ids[j]}
+    for j in remaining:
+        e = {"funded": False, "phase": "phragmen", "remaining": prof.money(prof.budget - spent)}
+        if j == stop:
+            e["reason"] = "insufficient_budget"
+        else:
+            e["reason"] = "rule_stopped"
+            if stop is not None:
+                e["stopped_by"] = prof.ids[stop]
+        expl[j] = e
+    return selected, expl
