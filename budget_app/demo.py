@@ -14,6 +14,10 @@ DEFAULT_DEMO_PASSWORD = "sharaka-demo-2026"
 
 SEEDERS = [
     "budget_app.demo:seed_core",
+    "councils.demo:seed",
+    "priorities.demo:seed",
+    "budget_app.cycles.demo:seed",
+    "citizen_budget.demo:seed",
 ]
 
 

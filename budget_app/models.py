@@ -7,6 +7,9 @@ MODEL_MODULES = [
     "budget_app.audit",
     "budget_app.reference.models",
     "councils.models",
+    "priorities.models",
+    "budget_app.cycles.models",
+    "citizen_budget.models",
 ]
 
 
