@@ -63,6 +63,7 @@ def browser_page(_browser, request):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("dialog", lambda dialog: dialog.accept())  # "are you sure?" prompts: yes
     page.js_errors = errors
     yield page
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
