@@ -17,15 +17,20 @@ BLUEPRINTS = [
     "budget_app.auth:bp",
     "budget_app.admin:bp",
     "councils:bp",
+    "priorities:bp",
+    "budget_app.cycles:bp",
+    "citizen_budget:bp",
+    "citizen_budget.manage:bp",
+    "citizen_budget.api:bp",
 ]
 
 # Packages with a translations/ folder; Flask-Babel merges their catalogs.
-TRANSLATION_PACKAGES = ["budget_app", "councils", "priorities", "citizen_budget"]
+TRANSLATION_PACKAGES = ["budget_app", "councils", "priorities", "citizen_budget", "budget_app/cycles"]
 
 
 def create_app(config: dict | None = None) -> Flask:
     """The application factory. ``config`` overrides what is read from the environment."""
-    from budget_app import charts, cli, errors, i18n, markdown, security
+    from budget_app import backup, charts, cli, errors, i18n, markdown, request_log, security
     from budget_app.config import build_config, load_secret_key, normalize_database_url
     from budget_app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from budget_app.models import import_all
@@ -58,10 +63,12 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
+    request_log.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    backup.init_app(app)
     markdown.init_app(app)
     charts.init_app(app)
 

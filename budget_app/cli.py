@@ -52,7 +52,9 @@ def create_admin(email, name, password):
         user.is_admin = True
         audit.record("user.update", user, is_admin=True)
     if password:
-        problem = password_problem(password, email)
+        from flask_babel import force_locale
+        with force_locale("en"):  # the command line speaks English, like the rest of its output
+            problem = password_problem(password, email)
         if problem:
             db.session.rollback()
             raise click.ClickException(problem)

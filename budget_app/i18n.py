@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -25,6 +25,8 @@ def supported_languages() -> tuple[str, ...]:
 
 def select_locale() -> str:
     langs = supported_languages()
+    if not has_request_context():  # CLI commands and background work: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     requested = request.args.get("lang")
     if requested in langs:
         return requested

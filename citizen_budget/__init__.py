@@ -1,1 +1,19 @@
-"""The public citizen budget: pages, charts, open data, public API, feedback."""
+"""The public citizen budget: pages, charts, open data, public API, feedback.
+
+Blueprints: ``bp`` (public pages under /citizen-budget/), ``manage.bp`` (execution tracking,
+texts, publishing and feedback moderation under /councils/<slug>/...) and ``api.bp``
+(read-only JSON under /api/v1/).
+"""
+from flask import Blueprint
+
+bp = Blueprint("citizen_budget", __name__, url_prefix="/citizen-budget")
+
+
+@bp.record_once
+def _setup(state):
+    from citizen_budget import compression
+
+    compression.init_app(state.app)
+
+
+from citizen_budget import views  # noqa: E402,F401

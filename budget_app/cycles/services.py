@@ -79,6 +79,9 @@ def _check_rules(values: dict) -> None:
     if method == METHOD_CUMULATIVE and not (values.get("points_total") or 0) > 0:
         raise CycleError(_("Cumulative voting needs the number of points each voter shares."),
                          field="points_total")
+    if values.get("tally_rule") == "phragmen" and method in (METHOD_CUMULATIVE, METHOD_RANKED):
+        raise CycleError(_("Sequential Phragmén counts approvals only: choose approval or cost-limited voting, "
+                           "or another rule."), field="tally_rule")
     if method == METHOD_RANKED and not (values.get("max_choices") or 0) > 0:
         raise CycleError(_("Ranked voting needs how many proposals each voter ranks."), field="max_choices")
     pct = values.get("min_spend_pct")

@@ -7,7 +7,7 @@
       if (!source) { return; }
       var fig = JSON.parse(source.textContent);
       var config = { responsive: true, displaylogo: false, locale: document.documentElement.lang,
-                     modeBarButtonsToRemove: ["sendDataToCloud", "lasso2d", "select2d"] };
+                     modeBarButtonsToRemove: ["sendDataToCloud", "sendChartToCloud", "lasso2d", "select2d"] };
       window.Plotly.newPlot(el, fig.data, fig.layout, config).then(function () {
         el.setAttribute("data-chart-ready", "true");
       });

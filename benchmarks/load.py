@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Load benchmark: N simulated users for a bounded time against gunicorn on 127.0.0.1.
+
+    python benchmarks/load.py [--db sqlite|postgres] [--workers 4] [--users 50] [--duration 30]
+
+It builds a fresh database (SQLite file in a temp folder, or a PostgreSQL database
+``sharaka_load`` on 127.0.0.1:5432), applies the migrations, loads the demo data plus 200 extra
+members and a cycle open for voting, starts gunicorn, and runs a mix of users:
+  - citizens (60%): the citizen budget page, an earlier version, open data (CSV, JSON), the API;
+  - members (30%): log in once, browse the council and priorities, vote (and change their vote);
+  - the director (10%): log in once, view the results of the decided cycle.
+Reports throughput, p50/p95/p99 latency per route and errors. Loopback only; every loop is
+bounded by --duration.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+PASSWORD = "load test pass phrase"
+EXTRA_MEMBERS = 200
+
+SETUP = r'''
+import sys
+from datetime import date
+from budget_app import create_app
+from budget_app.extensions import db
+from budget_app.auth.models import User
+from councils.models import Council, Membership
+from budget_app.cycles import services
+from budget_app.cycles.models import BudgetCycle
+
+app = create_app()
+with app.app_context():
+    hebron = Council.query.filter_by(slug="hebron").one()
+    director = User.query.filter_by(email="director@sharaka.test").one()
+    template = User.query.filter_by(email="member1@sharaka.test").one()
+    for i in range(%(n)d):
+        user = User(email=f"load{i:03d}@sharaka.test", name=f"Load {i}", password_hash=template.password_hash)
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(Membership(user=user, council=hebron, role="member", organization_name="Load", organization_type="ngo"))
+    cycle = services.create_cycle(hebron, director, fiscal_year=date.today().year + 1, title_ar="موازنة اختبار الحمل",
+                                  title_en="Load test budget", envelope_minor=2_000_000 * 100, ballot_method="approval",
+                                  tally_rule="greedy", mes_completion=False)
+    for i, cost in enumerate([120_000, 90_000, 250_000, 300_000, 60_000, 180_000, 400_000, 75_000], 1):
+        services.save_proposal(cycle, code=f"L{i:02d}", title_ar=f"مقترح {i}", title_en=f"Proposal {i}", cost_minor=cost * 100)
+    services.open_voting(cycle, director)
+    db.session.commit()
+    decided = BudgetCycle.query.filter(BudgetCycle.council_id == hebron.id, BudgetCycle.tally_json != "").first()
+    print(cycle.id, [p.id for p in cycle.proposals], decided.id if decided else 0)
+'''
+
+
+def run(cmd, env):
+    result = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def prepare(db_kind: str, tmp: Path) -> dict:
+    env = {**os.environ, "SHARAKA_INSTANCE_PATH": str(tmp / "instance"), "SECRET_KEY": "load-benchmark",
+           "DEMO_PASSWORD": PASSWORD}
+    if db_kind == "postgres":
+        import psycopg
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS sharaka_load WITH (FORCE)")
+            conn.execute("CREATE DATABASE sharaka_load")
+        env["DATABASE_URL"] = "postgresql://postgres@127.0.0.1:5432/sharaka_load"
+    else:
+        env["DATABASE_URL"] = "sqlite:///" + str(tmp / "load.db")
+    flask = [str(VENV_BIN / "flask"), "--app", "budget_app"]
+    run(flask + ["db", "upgrade"], env)
+    run(flask + ["seed-demo"], env)
+    out = run([sys.executable, "-c", SETUP % {"n": EXTRA_MEMBERS}], env).strip().splitlines()[-1]
+    cycle_id, rest = out.split(" ", 1)
+    proposals, decided = rest.rsplit(" ", 1)
+    env["_CYCLE"], env["_PROPOSALS"], env["_DECIDED"] = cycle_id, proposals, decided
+    return env
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latency = defaultdict(list)
+        self.errors = defaultdict(int)
+
+    def record(self, route, seconds, ok):
+        with self.lock:
+            self.latency[route].append(seconds)
+            if not ok:
+                self.errors[route] += 1
+
+
+def token_of(html):
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    return match.group(1) if match else ""
+
+
+def timed(stats, session, route, method, url, **kw):
+    started = time.perf_counter()
+    try:
+        response = session.request(method, url, timeout=30, allow_redirects=False, **kw)
+        ok = response.status_code < 400
+    except requests.RequestException:
+        response, ok = None, False
+    stats.record(route, time.perf_counter() - started, ok)
+    return response
+
+
+def citizen(base, stats, stop, year):
+    s = requests.Session()
+    s.headers["Accept-Encoding"] = "gzip"
+    while not stop.is_set():
+        lang = random.choice(("ar", "en"))
+        timed(stats, s, "citizen page", "GET", f"{base}/citizen-budget/hebron/{year}/?lang={lang}")
+        timed(stats, s, "open data csv", "GET", f"{base}/citizen-budget/hebron/{year}/v/1/data.csv")
+        timed(stats, s, "open data json", "GET", f"{base}/citizen-budget/hebron/{year}/v/1/data.json")
+        timed(stats, s, "api allocations", "GET", f"{base}/api/v1/citizen-budgets/hebron/{year}/allocations")
+
+
+def login(s, base, email):
+    page = s.get(f"{base}/login", timeout=30).text
+    s.post(f"{base}/login", data={"email": email, "password": PASSWORD, "csrf_token": token_of(page)},
+           timeout=30, allow_redirects=False)
+
+
+def member(base, stats, stop, email, cycle, proposals):
+    s = requests.Session()
+    login(s, base, email)
+    while not stop.is_set():
+        timed(stats, s, "council page", "GET", f"{base}/councils/hebron/")
+        timed(stats, s, "priorities list", "GET", f"{base}/councils/hebron/priorities/")
+        page = timed(stats, s, "ballot form", "GET", f"{base}/councils/hebron/cycles/{cycle}/vote")
+        if page is not None and page.status_code == 200:
+            data = [("csrf_token", token_of(page.text))] + [
+                ("proposal", str(p)) for p in random.sample(proposals, random.randint(1, 4))]
+            timed(stats, s, "cast ballot", "POST", f"{base}/councils/hebron/cycles/{cycle}/vote", data=data)
+
+
+def director(base, stats, stop, decided):
+    s = requests.Session()
+    login(s, base, "director@sharaka.test")
+    while not stop.is_set():
+        timed(stats, s, "results page", "GET", f"{base}/councils/hebron/cycles/{decided}/results")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=30)
+    parser.add_argument("--port", type=int, default=5077)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="sharaka-load-"))
+    print(f"preparing {args.db} database …", flush=True)
+    env = prepare(args.db, tmp)
+    cycle, decided = int(env["_CYCLE"]), int(env["_DECIDED"])
+    proposals = [int(x) for x in re.findall(r"\d+", env["_PROPOSALS"])]
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen([str(VENV_BIN / "gunicorn"), "--workers", str(args.workers), "--bind",
+                              f"127.0.0.1:{args.port}", "--timeout", "60", "budget_app:create_app()"],
+                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(tmp / "gunicorn.log", "w"))
+    try:
+        for _ in range(100):
+            try:
+                if requests.get(base + "/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.3)
+        year = date.today().year
+        stats, stop = Stats(), threading.Event()
+        threads = []
+        n_dir = max(1, args.users // 10)
+        n_mem = max(1, args.users * 3 // 10)
+        n_cit = max(1, args.users - n_dir - n_mem)
+        for _ in range(n_cit):
+            threads.append(threading.Thread(target=citizen, args=(base, stats, stop, year)))
+        for i in range(n_mem):
+            threads.append(threading.Thread(target=member, args=(base, stats, stop, f"load{i:03d}@sharaka.test",
+                                                                  cycle, proposals)))
+        for _ in range(n_dir):
+            threads.append(threading.Thread(target=director, args=(base, stats, stop, decided)))
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        time.sleep(args.duration)
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+        elapsed = time.perf_counter() - started
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    total = sum(len(v) for v in stats.latency.values())
+    print(f"\n{args.db}, {args.workers} gunicorn workers, {args.users} users ({n_cit} citizens, {n_mem} members, "
+          f"{n_dir} director), {elapsed:.0f} s: {total} requests, {total / elapsed:.1f} req/s, "
+          f"{sum(stats.errors.values())} errors")
+    print(f"{'route':18} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
+    for route, values in sorted(stats.latency.items()):
+        q = statistics.quantiles(values, n=100) if len(values) > 1 else [values[0]] * 99
+        print(f"{route:18} {len(values):8d} {len(values) / elapsed:7.1f} {q[49] * 1000:7.0f} {q[94] * 1000:7.0f} "
+              f"{q[98] * 1000:7.0f} {stats.errors[route]:6d}")
+
+
+if __name__ == "__main__":
+    main()
