@@ -66,23 +66,27 @@ def _rgba(hex_color: str, alpha: float) -> str:
 def sectors_treemap(f: Figures, lang: str):
     """Sector → allocation, areas in money."""
     other = _("Other")
-    ids, labels, parents, values, text = [], [], [], [], []
+    ids, labels, parents, values, text, colors = [], [], [], [], [], []
     for i, g in enumerate(f.by_sector):
         sid = f"s:{g.code}"
+        colour = PALETTE[i % (len(PALETTE) - 1)]  # no black fill: labels must stay readable
         ids.append(sid)
+        colors.append(colour)
         labels.append(g.label(lang, other))
         parents.append("")
         values.append(_major(g.amount_minor))
         text.append(f"{format_money(g.amount_minor, f.currency)} · {format_pct(g.share)}")
         for a in g.allocations:
             ids.append(f"a:{a['code']}")
+            colors.append(colour)  # an allocation takes its sector's colour
             labels.append(title(a, lang))
             parents.append(sid)
             values.append(_major(a["amount_minor"]))
             text.append(format_money(a["amount_minor"], f.currency))
     fig = go.Figure(go.Treemap(ids=ids, labels=labels, parents=parents, values=values, text=text,
                                branchvalues="total", textinfo="label+text", hoverinfo="label+text",
-                               marker={"colors": [PALETTE[i % len(PALETTE)] for i in range(len(ids))]},
+                               textposition="middle center",  # a centred anchor renders Arabic text inside its tile
+                               marker={"colors": colors, "line": {"color": "#ffffff", "width": 2}},
                                pathbar={"visible": True}))
     fig.update_layout(**_layout(lang, 460, margin={"l": 10, "r": 10, "t": 30, "b": 10}))
     alt = _("Treemap of the allocations grouped by sector. Largest sectors: %(items)s.",
@@ -97,7 +101,11 @@ def group_bars(groups, f: Figures, lang: str, fallback: str, alt_template: str):
         x=[_major(g.amount_minor) for g in rows], y=[g.label(lang, fallback) for g in rows], orientation="h",
         marker={"color": PALETTE[0]}, text=[format_money(g.amount_minor, f.currency) for g in rows],
         textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>"))
-    fig.update_layout(**_layout(lang, max(260, 60 + 42 * len(rows)),
+    # Room for the category names on the axis side (Plotly's automargin under-measures Arabic).
+    longest = max((len(g.label(lang, fallback)) for g in rows), default=10)
+    room = min(60 + 8 * longest, 260)
+    margin = {"t": 20, "b": 50, "r": room, "l": 30} if lang == "ar" else {"t": 20, "b": 50, "l": room, "r": 30}
+    fig.update_layout(**_layout(lang, max(260, 60 + 42 * len(rows)), margin=margin,
                                 xaxis={"title": {"text": f.currency}, "side": "bottom"},
                                 yaxis={"automargin": True, "side": "right" if lang == "ar" else "left"}))
     if lang == "ar":
