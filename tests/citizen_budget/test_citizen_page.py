@@ -31,7 +31,7 @@ def test_page_in_arabic_by_default_and_english_on_switch(client, world):
 def test_every_chart_has_a_table_and_a_text_alternative(client, world):
     publish_snapshot(world.hebron)
     html = client.get("/citizen-budget/hebron/2026/?lang=en").get_data(as_text=True)
-    charts = re.findall(r'<div class="chart-canvas" id="([^"]+)".*?<figcaption id="[^"]+-alt"[^>]*>([^<]+)<', html, re.S)
+    charts = re.findall(r'<div class="chart-canvas" dir="ltr" id="([^"]+)".*?<figcaption id="[^"]+-alt"[^>]*>([^<]+)<', html, re.S)
     ids = {c[0] for c in charts}
     assert {"chart-sources", "chart-sectors", "chart-groups", "chart-localities", "chart-execution",
             "chart-quarters", "chart-comparison"} <= ids
