@@ -49,9 +49,20 @@ def test_request_id_is_echoed(client):
 
 
 def test_backup_restore_drill(app, world, runner, tmp_path):
+    """Back up, destroy, restore, check integrity, and recount every decided cycle."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cycles"))
+    from cycles_testlib import make_cycle
+
     from budget_app.auth.models import User
     from budget_app.backup import integrity_report
+    from budget_app.cycles import services as cycle_services
+    from budget_app.cycles.models import BudgetCycle
     from budget_app.extensions import db
+
+    make_cycle(world, "approved", rule="mes", year=2025)
+    make_cycle(world, "decided", method="cumulative", rule="greedy", year=2026)
 
     before = integrity_report()
     assert before["integrity"] == "ok"
@@ -72,6 +83,13 @@ def test_backup_restore_drill(app, world, runner, tmp_path):
     after = integrity_report()
     assert after == before
     assert User.query.filter_by(email="member1@sharaka.test").one().check_password(PASSWORD)
+    closed = [c for c in BudgetCycle.query if c.tally_json]
+    assert len(closed) == 2
+    for cycle in closed:
+        stored = json.loads(cycle.tally_json)["main"]
+        recount = cycle_services.run_tally(cycle).to_dict()
+        assert recount["selected"] == stored["selected"]
+        assert recount["total_cost"] == stored["total_cost"]
 
 
 def test_restore_refuses_a_non_backup(app, runner, tmp_path):
