@@ -101,12 +101,15 @@ class Stats:
         self.lock = threading.Lock()
         self.latency = defaultdict(list)
         self.errors = defaultdict(int)
+        self.timeline = defaultdict(lambda: defaultdict(int))  # second -> status -> count
+        self.started = time.perf_counter()
 
-    def record(self, route, seconds, ok):
+    def record(self, route, seconds, ok, status=None):
         with self.lock:
             self.latency[route].append(seconds)
             if not ok:
                 self.errors[route] += 1
+            self.timeline[int(time.perf_counter() - self.started)][status or "conn-error"] += 1
 
 
 def token_of(html):
@@ -121,7 +124,7 @@ def timed(stats, session, route, method, url, **kw):
         ok = response.status_code < 400
     except requests.RequestException:
         response, ok = None, False
-    stats.record(route, time.perf_counter() - started, ok)
+    stats.record(route, time.perf_counter() - started, ok, response.status_code if response is not None else None)
     return response
 
 
@@ -169,10 +172,15 @@ def main():
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--port", type=int, default=5077)
+    parser.add_argument("--fault", choices=("none", "pg-restart", "redis-down"), default="none",
+                        help="pg-restart: restart PostgreSQL at a third of the run; redis-down: run with "
+                             "REDIS_URL pointing at a closed port")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="sharaka-load-"))
     print(f"preparing {args.db} database …", flush=True)
     env = prepare(args.db, tmp)
+    if args.fault == "redis-down":
+        env["REDIS_URL"] = "redis://127.0.0.1:1/0"
     cycle, decided = int(env["_CYCLE"]), int(env["_DECIDED"])
     proposals = [int(x) for x in re.findall(r"\d+", env["_PROPOSALS"])]
     base = f"http://127.0.0.1:{args.port}"
@@ -200,9 +208,17 @@ def main():
         for _ in range(n_dir):
             threads.append(threading.Thread(target=director, args=(base, stats, stop, decided)))
         started = time.perf_counter()
+        stats.started = time.perf_counter()
         for t in threads:
             t.start()
-        time.sleep(args.duration)
+        if args.fault == "pg-restart":
+            time.sleep(args.duration / 3)
+            print(f"restarting PostgreSQL at {time.perf_counter() - stats.started:.0f} s", flush=True)
+            version = sorted(os.listdir("/etc/postgresql"))[-1]
+            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=False)
+            time.sleep(args.duration * 2 / 3)
+        else:
+            time.sleep(args.duration)
         stop.set()
         for t in threads:
             t.join(timeout=60)
@@ -215,6 +231,16 @@ def main():
     print(f"\n{args.db}, {args.workers} gunicorn workers, {args.users} users ({n_cit} citizens, {n_mem} members, "
           f"{n_dir} director), {elapsed:.0f} s: {total} requests, {total / elapsed:.1f} req/s, "
           f"{sum(stats.errors.values())} errors")
+    if args.fault != "none":
+        print("per second, status counts:")
+        for second in sorted(stats.timeline):
+            print(f"  {second:3d}s " + ", ".join(f"{k}: {v}" for k, v in sorted(stats.timeline[second].items(),
+                                                                                 key=lambda kv: str(kv[0]))))
+        print("gunicorn log lines mentioning redis/storage/fallback:")
+        for line in (tmp / "gunicorn.log").read_text().splitlines():
+            if any(w in line.lower() for w in ("redis", "storage", "fallback")):
+                print("  " + line[:200])
+                break
     print(f"{'route':18} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
     for route, values in sorted(stats.latency.items()):
         q = statistics.quantiles(values, n=100) if len(values) > 1 else [values[0]] * 99

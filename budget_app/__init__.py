@@ -81,7 +81,20 @@ def create_app(config: dict | None = None) -> Flask:
     @app.teardown_request
     def _rollback_on_error(exc):
         if exc is not None:
-            db.session.rollback()
+            try:
+                db.session.rollback()
+            except Exception:  # the connection died with the database; the pool replaces it
+                pass
+
+    @app.teardown_appcontext
+    def _remove_session(exc):
+        # Runs before Flask-SQLAlchemy's own teardown: a connection lost during a database restart
+        # must not turn an already-sent 503 into a crash of the worker's request handling.
+        try:
+            db.session.remove()
+        except Exception:
+            import logging
+            logging.getLogger("sharaka").warning("database session could not be closed cleanly")
 
     return app
 

@@ -64,7 +64,17 @@ def handle_unexpected(error: Exception):
 
 
 def handle_db_down(error):
-    db.session.rollback()
+    """The database is unreachable (restart, failover): 503 with a clear message. The page must not
+    touch the database again, so it is rendered for an anonymous visitor."""
+    from flask import g
+
+    from budget_app.extensions import login_manager
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the pool replaces it on the next request (pre-ping)
+        pass
+    g._login_user = login_manager.anonymous_user()
     return render_error(503)
 
 

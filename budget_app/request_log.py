@@ -68,13 +68,31 @@ def _finish(response):
     return response
 
 
+_handler: logging.Handler | None = None
+
+
+def _stderr_handler() -> logging.Handler:
+    global _handler
+    if _handler is None:
+        _handler = logging.StreamHandler(sys.stderr)
+        _handler.setFormatter(JsonFormatter())
+    return _handler
+
+
 def init_app(app):
     if app.config.get("REQUEST_LOG", True):
-        if not logger.handlers:
-            handler = logging.StreamHandler(sys.stderr)
-            handler.setFormatter(JsonFormatter())
+        handler = _stderr_handler()
+        if handler not in logger.handlers:
             logger.addHandler(handler)
             logger.setLevel(logging.INFO)
             logger.propagate = False
+        # Operational warnings as JSON lines too: the app's own errors, and Flask-Limiter saying
+        # that Redis is unreachable and limits fell back to this process's memory.
+        for name in ("sharaka", "flask-limiter"):
+            other = logging.getLogger(name)
+            if handler not in other.handlers:
+                other.addHandler(handler)
+                other.setLevel(logging.INFO if name == "sharaka" else logging.WARNING)
+                other.propagate = False
         app.before_request(_start)
         app.after_request(_finish)

@@ -159,3 +159,19 @@ def test_exports_neutralize_formulas():
     frame = pd.DataFrame({"a": ["=1+1", "+cmd", "-2", "@SUM(A1)", "ok", "٣"]})
     text = csv_bytes(frame).decode("utf-8-sig")
     assert "'=1+1" in text and "'+cmd" in text and "'-2" in text and "'@SUM(A1)" in text and "\nok" in text
+
+
+def test_database_outage_answers_503_without_touching_the_database_again(app, world, client, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from budget_app.extensions import login_manager
+    client.login("member1@sharaka.test")
+
+    def unreachable(user_id):
+        raise OperationalError("SELECT 1", {}, Exception("the database system is shutting down"))
+
+    monkeypatch.setattr(login_manager, "_user_callback", unreachable)
+    response = client.get("/dashboard?lang=en")
+    assert response.status_code == 503
+    assert "Nothing was saved" in page_text(response)
+    assert client.get("/dashboard", headers={"Accept": "application/json"}).json["error"]["code"] == 503
