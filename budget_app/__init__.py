@@ -30,7 +30,7 @@ TRANSLATION_PACKAGES = ["budget_app", "councils", "priorities", "citizen_budget"
 
 def create_app(config: dict | None = None) -> Flask:
     """The application factory. ``config`` overrides what is read from the environment."""
-    from budget_app import backup, charts, cli, errors, i18n, markdown, request_log, security
+    from budget_app import backup, charts, cli, compression, errors, i18n, markdown, request_log, security
     from budget_app.config import build_config, load_secret_key, normalize_database_url
     from budget_app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from budget_app.models import import_all
@@ -71,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     backup.init_app(app)
     markdown.init_app(app)
     charts.init_app(app)
+    compression.init_app(app)
 
     for spec in BLUEPRINTS:
         module_name, attr = spec.split(":")

@@ -29,6 +29,7 @@ class CatalogSpec:
     directory: str  # relative to ROOT
     python: tuple[str, ...]
     templates: tuple[str, ...]
+    exclude: tuple[str, ...] = ()  # files another catalog owns
 
     @property
     def path(self) -> Path:
@@ -45,8 +46,9 @@ CATALOGS = [
                  "budget_app/main/**/*.py", "budget_app/reference/**/*.py", "councils/models.py"),
                 ("templates/*.html", "templates/main/**/*.html", "templates/auth/**/*.html",
                  "templates/admin/**/*.html", "templates/errors/**/*.html")),
+    # Role and organization-type labels in councils/models.py appear on admin pages: core owns them.
     CatalogSpec("councils", "councils/translations",
-                ("councils/**/*.py",), ("templates/councils/**/*.html",)),
+                ("councils/**/*.py",), ("templates/councils/**/*.html",), exclude=("councils/models.py",)),
     CatalogSpec("priorities", "priorities/translations",
                 ("priorities/**/*.py",), ("templates/priorities/**/*.html",)),
     CatalogSpec("cycles", "budget_app/cycles/translations",
@@ -65,28 +67,11 @@ def _files(patterns) -> list[Path]:
     return seen
 
 
-def owned_files(spec: CatalogSpec) -> tuple[list[Path], list[Path]]:
-    """Files of this catalog, minus files another, more specific catalog claims."""
-    py, tpl = _files(spec.python), _files(spec.templates)
-    others = [c for c in CATALOGS if c.name != spec.name]
-    claimed = set()
-    for other in others:
-        if other.directory.startswith(spec.directory.rsplit("/translations", 1)[0] + "/") \
-                and other.directory != spec.directory:
-            claimed.update(_files(other.python))
-    if spec.name == "core":
-        # councils/models.py role labels live in core (they appear on admin pages);
-        # the councils catalog must not claim them too.
-        pass
-    return [p for p in py if p not in claimed], tpl
-
-
 def extract(spec: CatalogSpec) -> Catalog:
     catalog = Catalog(project="Sharaka", charset="utf-8")
-    py, tpl = owned_files(spec)
-    if spec.name == "councils":
-        py = [p for p in py if p.name != "models.py" or p.parent.name != "councils"]
-    for method, files in (("python", py), ("jinja2", tpl)):
+    excluded = {ROOT / name for name in spec.exclude}
+    python = [p for p in _files(spec.python) if p not in excluded]
+    for method, files in (("python", python), ("jinja2", _files(spec.templates))):
         for path in files:
             options = JINJA_OPTIONS if method == "jinja2" else {}
             for lineno, message, comments, context in extract_from_file(

@@ -9,11 +9,4 @@ from flask import Blueprint
 bp = Blueprint("citizen_budget", __name__, url_prefix="/citizen-budget")
 
 
-@bp.record_once
-def _setup(state):
-    from citizen_budget import compression
-
-    compression.init_app(state.app)
-
-
 from citizen_budget import views  # noqa: E402,F401

@@ -8,8 +8,6 @@ Cache-Control; a conditional request is answered 304 before anything is rendered
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +16,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from budget_app.cache import LRU
 from budget_app.charts import chart_payload
 from budget_app.extensions import db
 from citizen_budget import charts
@@ -26,32 +25,6 @@ from citizen_budget.figures import comparison_rows, compute, title
 from citizen_budget.models import CitizenBudgetVersion
 
 PUBLIC_MAX_AGE = 300
-
-
-class LRU:
-    """A small thread-safe least-recently-used cache (published data is immutable: no expiry needed)."""
-
-    def __init__(self, size: int):
-        self.size, self.data, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            if key in self.data:
-                self.data.move_to_end(key)
-                return self.data[key]
-        return None
-
-    def set(self, key, value):
-        with self.lock:
-            self.data[key] = value
-            self.data.move_to_end(key)
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
-
-    def clear(self):
-        with self.lock:
-            self.data.clear()
-
 
 SNAPSHOTS = LRU(64)
 BODIES = LRU(128)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import g, request
 
-from citizen_budget.render import LRU
+from budget_app.cache import LRU
 
 CACHED_ENDPOINTS = {"assets.plotly_bundle"}
 
