@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 translations: install
-	$(PY) tools/i18n.py compile
+	$(FLASK) translate compile >/dev/null
 
 ## Serve the demo: migrations, demo data, development server on http://127.0.0.1:5000
 run: translations
@@ -36,13 +36,14 @@ test: translations
 migrate: translations
 	$(FLASK) db upgrade
 
-## Production: gunicorn with WORKERS workers (DATABASE_URL, REDIS_URL, SECRET_KEY from the environment)
+## Production: gunicorn with WORKERS workers (DATABASE_URL, REDIS_URL, SECRET_KEY from the environment).
+## --timeout stays above the app's REQUEST_DEADLINE_SECONDS (30 s), so the app answers first.
 serve: translations
 	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --timeout 60 'budget_app:create_app()'
 
-## Developers: extract new strings into every catalog (then translate the Arabic msgstr)
+## Developers: extract new strings into the Arabic catalog (then `flask translate missing` / `apply`)
 i18n-extract: install
-	$(PY) tools/i18n.py extract
+	$(FLASK) translate update
 
 clean:
 	rm -rf $(VENV) instance *.egg-info

@@ -85,7 +85,7 @@ def page_weight(port: int, page: str) -> dict:
     status, headers, html = request(port, page)
     assert status == 200, status
     text = request_identity(port, page)
-    assets = re.findall(r'(?:href|src)="(/(?:static|assets)/[^"]+\.(?:css|js))"', text)
+    assets = re.findall(r'(?:href|src)="(/(?:static|assets)/[^"?]+\.(?:css|js)(?:\?v=[0-9a-f]+)?)"', text)
     first = {"html": len(html)}
     repeat = {}
     etag = headers.get("ETag")
@@ -117,7 +117,7 @@ def prepare_instance(env: dict) -> None:
     flask = [sys.executable, "-m", "flask", "--app", "budget_app"]
     for args in (["db", "upgrade"], ["seed-demo"]):
         subprocess.run(flask + args, env=env, cwd=ROOT, check=True, capture_output=True)
-    subprocess.run([sys.executable, "tools/i18n.py", "compile"], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "flask", "--app", "budget_app", "translate", "compile"], cwd=ROOT, check=True, capture_output=True)
 
 
 def wait_ready(port: int, timeout: float = 30) -> None:
@@ -129,6 +129,33 @@ def wait_ready(port: int, timeout: float = 30) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not start")
+
+
+def serve_demo(prefix: str, workers: int):
+    """A throw-away SQLite instance with the demo, served by gunicorn: (server, port, instance)."""
+    instance = tempfile.mkdtemp(prefix=prefix)
+    env = {**os.environ, "SHARAKA_INSTANCE_PATH": instance, "SECRET_KEY": "benchmark-only"}
+    env.pop("DATABASE_URL", None)
+    port = free_port()
+    prepare_instance(env)
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    server = subprocess.Popen([gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+                               "--log-level", "warning", "budget_app:create_app()"],
+                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_ready(port)
+    return server, port, instance
+
+
+def stop(server) -> None:
+    """End gunicorn; on a loaded machine its graceful shutdown may outlast a short wait."""
+    if server is None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def kb(n: int) -> str:
@@ -144,18 +171,9 @@ def main(argv=None) -> int:
     ap.add_argument("--trivial", default="/healthz")
     args = ap.parse_args(argv)
 
-    instance = tempfile.mkdtemp(prefix="sharaka-bench-")
-    env = {**os.environ, "SHARAKA_INSTANCE_PATH": instance, "SECRET_KEY": "benchmark-only"}
-    env.pop("DATABASE_URL", None)
-    port = free_port()
-    server = None
+    server, instance = None, None
     try:
-        prepare_instance(env)
-        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-        server = subprocess.Popen([gunicorn, "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}",
-                                   "--log-level", "warning", "budget_app:create_app()"],
-                                  env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_ready(port)
+        server, port, instance = serve_demo("sharaka-bench-", args.workers)
         page = f"/citizen-budget/hebron/{args.year}/"
         # Warm up every worker (first render of each language, compressed-body cache).
         for _ in range(args.workers * 8):
@@ -173,10 +191,9 @@ def main(argv=None) -> int:
         }
         weight = page_weight(port, page)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=10)
-        shutil.rmtree(instance, ignore_errors=True)
+        stop(server)
+        if instance:
+            shutil.rmtree(instance, ignore_errors=True)
 
     print(f"gunicorn {args.workers} sync workers on 127.0.0.1, {args.clients} client processes, "
           f"{args.seconds:g} s per URL, {os.cpu_count()} CPUs shared by server and clients")

@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
 """Load benchmark: N simulated users for a bounded time against gunicorn on 127.0.0.1.
 
-    python benchmarks/load.py [--db sqlite|postgres] [--workers 4] [--users 50] [--duration 30]
+    python benchmarks/load.py [--db sqlite|postgres] [--workers 4] [--users 50] [--duration 30] [--think 0]
+    python benchmarks/load.py --db postgres --workers 4 --users 100,200,300 --think 5 --duration 40
+
+``--think S``: each user reads for a random time (exponential, mean S seconds) after every
+request, as people do; 0 (the default) sends the next request at once. ``--users`` may list
+several levels: the same server is loaded with each in turn, to see where throughput stops
+growing. The resident memory of every gunicorn worker is sampled each second.
 
 It builds a fresh database (SQLite file in a temp folder, or a PostgreSQL database
 ``sharaka_load`` on 127.0.0.1:5432), applies the migrations, loads the demo data plus 200 extra
@@ -42,8 +48,10 @@ from datetime import date
 from budget_app import create_app
 from budget_app.extensions import db
 from budget_app.auth.models import User
-from councils.models import Council, Membership
-from budget_app.cycles import services
+from budget_app.tenancy import Council, Membership
+from budget_app.cycles.lifecycle import create_cycle, open_voting
+from budget_app.cycles.review import review_all_feasible
+from budget_app.cycles.proposals import save_proposal
 from budget_app.cycles.models import BudgetCycle
 
 app = create_app()
@@ -56,14 +64,16 @@ with app.app_context():
         db.session.add(user)
         db.session.flush()
         db.session.add(Membership(user=user, council=hebron, role="member", organization_name="Load", organization_type="ngo"))
-    cycle = services.create_cycle(hebron, director, fiscal_year=date.today().year + 1, title_ar="موازنة اختبار الحمل",
-                                  title_en="Load test budget", envelope_minor=2_000_000 * 100, ballot_method="approval",
-                                  tally_rule="greedy", mes_completion=False)
+    free_year = max([date.today().year] + [c.fiscal_year for c in BudgetCycle.query.filter_by(council_id=hebron.id)]) + 1
+    cycle = create_cycle(hebron, director, fiscal_year=free_year, title_ar="موازنة اختبار الحمل",
+                         title_en="Load test budget", envelope_minor=2_000_000 * 100, ballot_method="approval",
+                         tally_rule="greedy", mes_completion=False)
     for i, cost in enumerate([120_000, 90_000, 250_000, 300_000, 60_000, 180_000, 400_000, 75_000], 1):
-        services.save_proposal(cycle, code=f"L{i:02d}", title_ar=f"مقترح {i}", title_en=f"Proposal {i}", cost_minor=cost * 100)
-    services.open_voting(cycle, director)
+        save_proposal(cycle, code=f"L{i:02d}", title_ar=f"مقترح {i}", title_en=f"Proposal {i}", cost_minor=cost * 100)
+    review_all_feasible(cycle, director, "وجدت المديرية المقترح ممكن التنفيذ بالكلفة والمدة المقترحتين.")
+    open_voting(cycle, director)
     db.session.commit()
-    decided = BudgetCycle.query.filter(BudgetCycle.council_id == hebron.id, BudgetCycle.tally_json != "").first()
+    decided = BudgetCycle.query.filter(BudgetCycle.council_id == hebron.id, BudgetCycle.tally_json.isnot(None)).first()
     print(cycle.id, [p.id for p in cycle.proposals], decided.id if decided else 0)
 '''
 
@@ -117,6 +127,15 @@ def token_of(html):
     return match.group(1) if match else ""
 
 
+THINK = {"mean": 0.0}
+
+
+def think(stop):
+    """A user reading the page: a random pause (exponential, mean --think seconds), cut short at the end."""
+    if THINK["mean"] > 0:
+        stop.wait(random.expovariate(1 / THINK["mean"]))
+
+
 def timed(stats, session, route, method, url, **kw):
     started = time.perf_counter()
     try:
@@ -125,7 +144,28 @@ def timed(stats, session, route, method, url, **kw):
     except requests.RequestException:
         response, ok = None, False
     stats.record(route, time.perf_counter() - started, ok, response.status_code if response is not None else None)
+    think(_STOP["event"])
     return response
+
+
+_STOP = {"event": threading.Event()}
+
+
+def worker_memory(server_pid: int) -> dict[int, int]:
+    """Resident memory (bytes) of each gunicorn worker (the children of the master)."""
+    out = {}
+    try:
+        children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    except OSError:
+        return out
+    for pid in children:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    out[int(pid)] = int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return out
 
 
 def citizen(base, stats, stop, year):
@@ -165,17 +205,63 @@ def director(base, stats, stop, decided):
         timed(stats, s, "results page", "GET", f"{base}/councils/hebron/cycles/{decided}/results")
 
 
+def run_level(args, base, users, cycle, proposals, decided, year):
+    stats, stop = Stats(), threading.Event()
+    _STOP["event"] = stop
+    threads = []
+    n_dir = max(1, users // 10)
+    n_mem = max(1, users * 3 // 10)
+    n_cit = max(1, users - n_dir - n_mem)
+    for _ in range(n_cit):
+        threads.append(threading.Thread(target=citizen, args=(base, stats, stop, year)))
+    for i in range(n_mem):
+        threads.append(threading.Thread(target=member, args=(base, stats, stop, f"load{i:03d}@sharaka.test",
+                                                              cycle, proposals)))
+    for _ in range(n_dir):
+        threads.append(threading.Thread(target=director, args=(base, stats, stop, decided)))
+    started = time.perf_counter()
+    stats.started = time.perf_counter()
+    for t in threads:
+        t.start()
+    return stats, stop, threads, started, (n_cit, n_mem, n_dir)
+
+
+def report(args, users, stats, elapsed, counts, memory):
+    n_cit, n_mem, n_dir = counts
+    total = sum(len(v) for v in stats.latency.values())
+    print(f"\n{args.db}, {args.workers} gunicorn workers, {users} users ({n_cit} citizens, {n_mem} members, "
+          f"{n_dir} director), think time {args.think:g} s, {elapsed:.0f} s: {total} requests, "
+          f"{total / elapsed:.1f} req/s, {sum(stats.errors.values())} errors; worker memory (largest RSS) "
+          + ", ".join(f"{m / 2**20:.0f} MB" for m in sorted(memory.values(), reverse=True)))
+    if args.fault != "none":
+        print("per second, status counts:")
+        for second in sorted(stats.timeline):
+            print(f"  {second:3d}s " + ", ".join(f"{k}: {v}" for k, v in sorted(stats.timeline[second].items(),
+                                                                                 key=lambda kv: str(kv[0]))))
+    print(f"{'route':18} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
+    for route, values in sorted(stats.latency.items()):
+        q = statistics.quantiles(values, n=100) if len(values) > 1 else [values[0]] * 99
+        print(f"{route:18} {len(values):8d} {len(values) / elapsed:7.1f} {q[49] * 1000:7.0f} {q[94] * 1000:7.0f} "
+              f"{q[98] * 1000:7.0f} {stats.errors[route]:6d}")
+    return total / elapsed
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--duration", type=float, default=30)
+    parser.add_argument("--users", default="50", help="number of users, or several levels: 100,200,300")
+    parser.add_argument("--duration", type=float, default=30, help="seconds per level")
+    parser.add_argument("--think", type=float, default=0.0, help="mean think time in seconds after each request")
     parser.add_argument("--port", type=int, default=5077)
     parser.add_argument("--fault", choices=("none", "pg-restart", "redis-down"), default="none",
                         help="pg-restart: restart PostgreSQL at a third of the run; redis-down: run with "
                              "REDIS_URL pointing at a closed port")
     args = parser.parse_args()
+    levels = [int(x) for x in str(args.users).split(",") if x.strip()]
+    if not levels or any(n < 1 or n > 2000 for n in levels):
+        sys.exit("--users: between 1 and 2000 each")
+    THINK["mean"] = max(args.think, 0.0)
     tmp = Path(tempfile.mkdtemp(prefix="sharaka-load-"))
     print(f"preparing {args.db} database …", flush=True)
     env = prepare(args.db, tmp)
@@ -187,6 +273,7 @@ def main():
     server = subprocess.Popen([str(VENV_BIN / "gunicorn"), "--workers", str(args.workers), "--bind",
                               f"127.0.0.1:{args.port}", "--timeout", "60", "budget_app:create_app()"],
                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(tmp / "gunicorn.log", "w"))
+    throughput = []
     try:
         for _ in range(100):
             try:
@@ -195,57 +282,37 @@ def main():
             except requests.RequestException:
                 time.sleep(0.3)
         year = date.today().year
-        stats, stop = Stats(), threading.Event()
-        threads = []
-        n_dir = max(1, args.users // 10)
-        n_mem = max(1, args.users * 3 // 10)
-        n_cit = max(1, args.users - n_dir - n_mem)
-        for _ in range(n_cit):
-            threads.append(threading.Thread(target=citizen, args=(base, stats, stop, year)))
-        for i in range(n_mem):
-            threads.append(threading.Thread(target=member, args=(base, stats, stop, f"load{i:03d}@sharaka.test",
-                                                                  cycle, proposals)))
-        for _ in range(n_dir):
-            threads.append(threading.Thread(target=director, args=(base, stats, stop, decided)))
-        started = time.perf_counter()
-        stats.started = time.perf_counter()
-        for t in threads:
-            t.start()
-        if args.fault == "pg-restart":
-            time.sleep(args.duration / 3)
-            print(f"restarting PostgreSQL at {time.perf_counter() - stats.started:.0f} s", flush=True)
-            version = sorted(os.listdir("/etc/postgresql"))[-1]
-            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=False)
-            time.sleep(args.duration * 2 / 3)
-        else:
-            time.sleep(args.duration)
-        stop.set()
-        for t in threads:
-            t.join(timeout=60)
-        elapsed = time.perf_counter() - started
+        for users in levels:
+            stats, stop, threads, started, counts = run_level(args, base, users, cycle, proposals, decided, year)
+            memory: dict[int, int] = {}
+            end = time.perf_counter() + args.duration
+            fault_at = time.perf_counter() + args.duration / 3 if args.fault == "pg-restart" else None
+            while time.perf_counter() < end:
+                for pid, rss in worker_memory(server.pid).items():
+                    memory[pid] = max(memory.get(pid, 0), rss)
+                if fault_at and time.perf_counter() >= fault_at:
+                    fault_at = None
+                    print(f"restarting PostgreSQL at {time.perf_counter() - stats.started:.0f} s", flush=True)
+                    version = sorted(os.listdir("/etc/postgresql"))[-1]
+                    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
+                                   check=False)
+                time.sleep(1)
+            stop.set()
+            for t in threads:
+                t.join(timeout=60)
+            elapsed = time.perf_counter() - started
+            throughput.append((users, report(args, users, stats, elapsed, counts, memory)))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-
-    total = sum(len(v) for v in stats.latency.values())
-    print(f"\n{args.db}, {args.workers} gunicorn workers, {args.users} users ({n_cit} citizens, {n_mem} members, "
-          f"{n_dir} director), {elapsed:.0f} s: {total} requests, {total / elapsed:.1f} req/s, "
-          f"{sum(stats.errors.values())} errors")
-    if args.fault != "none":
-        print("per second, status counts:")
-        for second in sorted(stats.timeline):
-            print(f"  {second:3d}s " + ", ".join(f"{k}: {v}" for k, v in sorted(stats.timeline[second].items(),
-                                                                                 key=lambda kv: str(kv[0]))))
+    if args.fault == "redis-down":
         print("gunicorn log lines mentioning redis/storage/fallback:")
         for line in (tmp / "gunicorn.log").read_text().splitlines():
             if any(w in line.lower() for w in ("redis", "storage", "fallback")):
                 print("  " + line[:200])
                 break
-    print(f"{'route':18} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
-    for route, values in sorted(stats.latency.items()):
-        q = statistics.quantiles(values, n=100) if len(values) > 1 else [values[0]] * 99
-        print(f"{route:18} {len(values):8d} {len(values) / elapsed:7.1f} {q[49] * 1000:7.0f} {q[94] * 1000:7.0f} "
-              f"{q[98] * 1000:7.0f} {stats.errors[route]:6d}")
+    if len(throughput) > 1:
+        print("\nthroughput by users: " + ", ".join(f"{u}: {r:.1f} req/s" for u, r in throughput))
 
 
 if __name__ == "__main__":

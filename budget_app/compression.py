@@ -1,16 +1,14 @@
 """Compression of HTML, JSON, CSS and JavaScript responses (Flask-Compress).
 
-Compressed bodies of immutable responses (the Plotly bundle, anonymous citizen-budget pages,
-which are keyed by their snapshot hash) are kept in a small cache, so the 3 MB Plotly bundle or
-a page is compressed once, not on every request. Everything else is compressed per response.
+Compressed bodies of immutable responses (anonymous citizen-budget pages, which are keyed by
+their snapshot hash) are kept in a small cache, so a page is compressed once, not on every
+request. The Plotly bundle is precompressed at build time and skipped here. Everything else is compressed per response.
 """
 from __future__ import annotations
 
-from flask import g, request
+from flask import g
 
 from budget_app.cache import LRU
-
-CACHED_ENDPOINTS = {"assets.plotly_bundle"}
 
 
 class _Cache:
@@ -31,9 +29,6 @@ def cache_key(req) -> str:
     marked = g.get("compress_cache_key")
     if marked:
         return "|cache|" + marked
-    if req.endpoint in CACHED_ENDPOINTS and req.method == "GET":
-        # The bundle's URL carries the Plotly version: its content never changes.
-        return f"|cache|{req.path}"
     return "-"
 
 
@@ -41,7 +36,7 @@ def init_app(app) -> None:
     """Register Flask-Compress once (a no-op if the app already has it)."""
     if "compress" in app.extensions:
         return
-    from flask_compress import Compress
+    from flask_compress import Compress  # heavy library: imported on first use, not at start-up
 
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_CACHE_KEY", cache_key)

@@ -40,6 +40,25 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def mail_config() -> dict:
+    """Notification emails (budget_app.notifications.mail): nothing is sent without SMTP_HOST."""
+    security = os.environ.get("SMTP_SECURITY", "starttls").strip().lower()
+    default_port = {"ssl": "465", "none": "25"}.get(security, "587")
+    return {
+        "SMTP_HOST": os.environ.get("SMTP_HOST") or None,
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", default_port)),
+        "SMTP_SECURITY": security,
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
+        "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", "10")),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Sharaka <no-reply@localhost>"),
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://localhost:5000"),
+        "NOTIFY_QUEUE": os.environ.get("NOTIFY_QUEUE", "sharaka-notifications"),
+        "NOTIFY_EMAIL_ATTEMPTS": int(os.environ.get("NOTIFY_EMAIL_ATTEMPTS", "5")),
+        "NOTIFY_INLINE_ATTEMPTS": int(os.environ.get("NOTIFY_INLINE_ATTEMPTS", "2")),
+    }
+
+
 def build_config(instance_path: str) -> dict:
     """Everything the app reads from the environment, in one place."""
     database_url = os.environ.get("DATABASE_URL") or (
@@ -55,7 +74,17 @@ def build_config(instance_path: str) -> dict:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "sharaka"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Each request is answered by the app within this many seconds (a 503 otherwise);
+        # gunicorn's --timeout must be larger (see budget_app/deadline.py).
+        "REQUEST_DEADLINE_SECONDS": float(os.environ.get("REQUEST_DEADLINE_SECONDS", "30")),
         "LOGIN_FAILURE_LIMIT": os.environ.get("LOGIN_FAILURE_LIMIT", "10 per 15 minutes"),
+        # Wrong access codes per address (consultations), counted where every worker sees them.
+        "CONSULTATION_CODE_FAILURE_LIMIT": os.environ.get("CONSULTATION_CODE_FAILURE_LIMIT", "10 per 15 minutes"),
+        # Code checks and answers per address (a forum's shared Wi-Fi is one address).
+        "CONSULTATION_ANSWER_LIMIT": os.environ.get("CONSULTATION_ANSWER_LIMIT", "300 per hour"),
+        "CONSULTATION_SHEET_MINUTES": int(os.environ.get("CONSULTATION_SHEET_MINUTES", "30")),
+        # Unknown browsers wait this much longer per failure past half the limit (at most 2 s).
+        "LOGIN_SLOWDOWN_SECONDS": float(os.environ.get("LOGIN_SLOWDOWN_SECONDS", "0.25")),
         "IDLE_TIMEOUT": timedelta(minutes=idle_minutes),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -66,6 +95,14 @@ def build_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
         "TRUST_PROXY": int(os.environ.get("TRUST_PROXY", "0")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))),
+        # Photos and documents (budget_app/uploads): outside the web root, under instance/ unless
+        # UPLOAD_DIR points elsewhere (a mounted volume shared by several servers).
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(Path(instance_path) / "uploads"),
+        "UPLOAD_MAX_FILE_BYTES": int(os.environ.get("UPLOAD_MAX_FILE_BYTES", str(4 * 1024 * 1024))),
+        "UPLOAD_MAX_PIXELS": int(os.environ.get("UPLOAD_MAX_PIXELS", "40000000")),
+        "UPLOAD_MAX_SIDE": int(os.environ.get("UPLOAD_MAX_SIDE", "12000")),
+        "UPLOAD_MAX_PDF_PAGES": int(os.environ.get("UPLOAD_MAX_PDF_PAGES", "30")),
+        "UPLOAD_MAX_PER_OBJECT": int(os.environ.get("UPLOAD_MAX_PER_OBJECT", "10")),
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead, which has its own lifetime
         "BABEL_DEFAULT_LOCALE": "ar",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Hebron",
@@ -73,4 +110,5 @@ def build_config(instance_path: str) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt",
         "SETUP_LINK_HOURS": int(os.environ.get("SETUP_LINK_HOURS", "72")),
         "DEFAULT_CURRENCY": "ILS",
+        **mail_config(),
     }

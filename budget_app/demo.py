@@ -1,24 +1,20 @@
 """Demo data from the real councils. Idempotent: running it twice changes nothing.
 
-Each feature adds its own seeder to ``SEEDERS`` (module:function, run in order); a
-seeder receives a ``DemoContext`` and must itself be idempotent.
+Each feature lists its seeders in its feature object (budget_app.features: ``(order, "module:function")``,
+run by order); a seeder receives a ``DemoContext`` and must itself be idempotent.
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 
+from budget_app.auth.models import User
 from budget_app.extensions import db
+from budget_app.features import installed, resolve
+from budget_app.reference.models import FundingSource, Governorate, Locality, Sector, TargetGroup
+from budget_app.tenancy import Council, Membership
 
 DEFAULT_DEMO_PASSWORD = "sharaka-demo-2026"
 
-SEEDERS = [
-    "budget_app.demo:seed_core",
-    "councils.demo:seed",
-    "priorities.demo:seed",
-    "budget_app.cycles.demo:seed",
-    "citizen_budget.demo:seed",
-]
 
 
 @dataclass
@@ -120,13 +116,15 @@ PEOPLE = [
     ("member6@sharaka.test", "يوسف العملة", [("hebron", "member", "الاتحاد العام للأشخاص ذوي الإعاقة", "beneficiaries")]),
     ("member7@sharaka.test", "منى الزعتري", [("hebron", "member", "مجلس بلدي يطا", "local_government")]),
     ("member8@sharaka.test", "طارق الحرباوي", [("hebron", "member", "مكتب يونيسف – الخليل", "donor")]),
+    # The directorate's technical staff: reviews the proposals' feasibility, holds no seat.
+    ("reviewer@sharaka.test", "لينا الشلالدة", [
+        ("hebron", "reviewer", "مديرية التنمية الاجتماعية – الخليل", "ministry"),
+        ("nablus", "reviewer", "مديرية التنمية الاجتماعية – نابلس", "ministry"),
+        ("yatta", "reviewer", "مديرية التنمية الاجتماعية – يطا", "ministry")]),
 ]
 
 
 def seed_core(ctx: DemoContext) -> None:
-    from budget_app.auth.models import User
-    from budget_app.reference.models import FundingSource, Governorate, Locality, Sector, TargetGroup
-    from councils.models import Council, Membership
 
     for model, rows in ((Sector, SECTORS), (TargetGroup, TARGET_GROUPS), (FundingSource, FUNDING_SOURCES),
                         (Governorate, GOVERNORATES)):
@@ -160,8 +158,61 @@ def seed_core(ctx: DemoContext) -> None:
                           ctx, user_id=user.id, council_id=councils[slug].id)
 
 
+def proportional_split(cost_minor: int, shares: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Split ``cost_minor`` over funding sources in proportion to ``shares`` [(source id, amount)],
+    in whole minor units that add up to exactly the cost (largest remainder), so a proposal's
+    funding split is complete and the citizen budget's flows match its sources."""
+    total = sum(amount for _sid, amount in shares)
+    if total <= 0 or cost_minor <= 0:
+        return []
+    raw = [cost_minor * amount / total for _sid, amount in shares]
+    whole = [int(r) for r in raw]
+    for i in sorted(range(len(raw)), key=lambda i: (-(raw[i] - whole[i]), i))[:cost_minor - sum(whole)]:
+        whole[i] += 1
+    return [(sid, amount) for (sid, _a), amount in zip(shares, whole) if amount]
+
+
+def answers(proposal: dict, priority: dict) -> bool:
+    """Whether a proposal can truthfully be said to answer a priority: the same sector, the same
+    locality (or a priority for the whole governorate) and at least one target group in common.
+    Both are plain dicts with ``sector``, ``locality`` and ``target_groups`` (codes)."""
+    return (proposal["sector"] == priority["sector"]
+            and (priority["locality"] is None or priority["locality"] == proposal["locality"])
+            and bool(set(proposal["target_groups"]) & set(priority["target_groups"])))
+
+
+# Every seeded council has a coordinator (coordinator@ runs hebron); yatta also has the budget
+# director, so that the demo's cycle "being prepared" has someone to prepare it.
+# (email, name, [(council, role, organization)])
+COUNCIL_STAFF = [
+    ("coordinator-nablus@sharaka.test", "لينا المصري", [("nablus", "coordinator", "مديرية التنمية الاجتماعية – نابلس")]),
+    ("coordinator-jerusalem@sharaka.test", "رامي الحسيني",
+     [("jerusalem", "coordinator", "مديرية التنمية الاجتماعية – القدس")]),
+    ("coordinator-ramallah@sharaka.test", "سهى البرغوثي",
+     [("ramallah", "coordinator", "مديرية التنمية الاجتماعية – رام الله والبيرة")]),
+    ("coordinator-tulkarm@sharaka.test", "محمود جابر", [("tulkarm", "coordinator", "مديرية التنمية الاجتماعية – طولكرم")]),
+    ("coordinator-yatta@sharaka.test", "عبير العدرة", [("yatta", "coordinator", "مديرية التنمية الاجتماعية – يطا")]),
+    ("coordinator-tubas@sharaka.test", "إياد دراغمة", [("tubas", "coordinator", "مديرية التنمية الاجتماعية – طوباس")]),
+    ("director@sharaka.test", "سامر التميمي", [("yatta", "director", "مديرية التنمية الاجتماعية – يطا")]),
+]
+
+
+def seed_council_staff(ctx: DemoContext) -> None:
+    """A coordinator for every council that seed_core leaves without one (idempotent)."""
+
+    councils = {c.slug: c for c in Council.query}
+    for email, name, roles in COUNCIL_STAFF:
+        user, created = get_or_create(User, {"name": name}, ctx, email=email)
+        if created:
+            user.set_password(ctx.password)
+        for slug, role, org in roles:
+            if slug in councils:
+                get_or_create(Membership, {"role": role, "organization_name": org, "organization_type": "ministry"},
+                              ctx, user_id=user.id, council_id=councils[slug].id)
+
+
 def run_seeders(ctx: DemoContext) -> None:
-    for spec in SEEDERS:
-        module_name, func_name = spec.split(":")
-        getattr(importlib.import_module(module_name), func_name)(ctx)
+    seeders = sorted((order, spec) for feature in installed() for order, spec in feature.seeders)
+    for _order, spec in seeders:
+        resolve(spec)(ctx)
         db.session.flush()

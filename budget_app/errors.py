@@ -1,12 +1,61 @@
-"""Error pages in the user's language, and JSON for JSON clients."""
+"""Refusals the user can fix (:class:`DomainError`, shown with :func:`show_error`), and error
+pages in the user's language (JSON for JSON clients)."""
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+import logging
+
+from flask import flash, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
-from budget_app.extensions import db
+from budget_app.deadline import RequestDeadlineExceeded
+from budget_app.extensions import db, login_manager
+
+
+class DomainError(Exception):
+    """An action refused for a reason the user can read and fix.
+
+    ``message`` may be a lazy string (translated when shown); ``field`` names the form field
+    concerned, if any. Every feature's refusal is one of these (or a subclass)."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+def show_error(error: DomainError, form=None, fallback: str | None = None, category: str = "error", *,
+               on_form: bool = False) -> None:
+    """Undo the refused attempt and tell the user why.
+
+    The session is rolled back (whatever the service had flushed before refusing is undone;
+    what the view writes afterwards, such as the audit entry of the refusal, is then committed
+    by the request's transaction). The message goes on ``form``'s field ``error.field`` (else
+    ``fallback``) when the form has it; otherwise onto the form itself (its ``form_errors``)
+    when ``on_form``, and is flashed in the other cases."""
+    undo_refused()
+    names = [name for name in (error.field, fallback) if name]
+    fields = [getattr(form, name, None) for name in names] if form is not None else []
+    field = next((f for f in fields if f is not None and hasattr(f, "errors")), None)
+    if field is not None:
+        field.errors = [str(error)]
+    elif on_form and form is not None:
+        form.form_errors.append(error.message)
+    else:
+        flash(str(error), category)
+
+
+def undo_refused() -> None:
+    """Roll back the refused attempt, for a view that shows the refusal in the page itself (the
+    error box of a ballot) rather than with :func:`show_error`. The request's transaction goes on:
+    what the view writes afterwards is committed as usual."""
+    db.session.rollback()
+
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. If you submitted a form, "
@@ -58,17 +107,27 @@ def handle_unexpected(error: Exception):
     db.session.rollback()
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
-    import logging
-    logging.getLogger("sharaka").exception("unhandled error on %s", request.path)
+    # The URL rule, never the raw path: paths carry tokens and whatever an attacker typed.
+    rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
+    logging.getLogger("sharaka").exception("unhandled error on %s %s", request.method, rule)
     return render_error(500)
+
+
+def handle_deadline(error):
+    """The request ran past REQUEST_DEADLINE_SECONDS: undo it and answer before gunicorn's timeout."""
+    try:
+        db.session.rollback()
+    except Exception:  # interrupted in the middle of a query: the pool replaces the connection
+        pass
+    rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
+    logging.getLogger("sharaka").warning("request deadline exceeded on %s %s", request.method, rule)
+    return render_error(503, _l("This took too long to answer. Nothing was saved. Please try again in a minute."))
 
 
 def handle_db_down(error):
     """The database is unreachable (restart, failover): 503 with a clear message. The page must not
     touch the database again, so it is rendered for an anonymous visitor."""
-    from flask import g
 
-    from budget_app.extensions import login_manager
 
     try:
         db.session.rollback()
@@ -79,9 +138,10 @@ def handle_db_down(error):
 
 
 def init_app(app):
-    from sqlalchemy.exc import OperationalError, InterfaceError
+
 
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(RequestDeadlineExceeded, handle_deadline)
     app.register_error_handler(InternalServerError, handle_unexpected)
     app.register_error_handler(OperationalError, handle_db_down)
     app.register_error_handler(InterfaceError, handle_db_down)
@@ -91,7 +151,6 @@ def init_app(app):
 
 def user_error(code: int, message) -> HTTPException:
     """An HTTP error whose message is meant for the user (shown on the error page)."""
-    from werkzeug.exceptions import default_exceptions
     exc = default_exceptions[code](description=str(message))
     exc.user_message = True
     return exc

@@ -2,18 +2,27 @@
 
 Arabic is the default and is written right-to-left. The language is chosen, in order, by
 ``?lang=`` on any URL, the logged-in user's profile, the ``lang`` cookie, then the
-browser's Accept-Language; the choice made with ``?lang=`` is remembered in the cookie and
-in the profile.
+browser's Accept-Language; the choice made with ``?lang=`` is remembered in the cookie, and in
+the profile only when it was made on a page (not on a static file, a download or an error).
 """
 from __future__ import annotations
 
+from datetime import timezone
 from decimal import Decimal
+from urllib.parse import quote, urlencode
 
 from babel import Locale
+from babel.dates import format_date as babel_date
+from babel.dates import format_time as babel_time
 from babel.numbers import format_currency, format_decimal, format_percent
 from flask import current_app, g, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone
 from flask_login import current_user
+
+# The digits people type (Arabic-Indic and Persian) → ASCII digits, for reading form input.
+ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 LANG_COOKIE = "lang"
 RTL_LANGUAGES = {"ar"}
@@ -48,27 +57,37 @@ def text_direction(lang: str | None = None) -> str:
 
 
 def apply_language_switch():
-    """``?lang=xx`` on any page switches the language and saves it to the user's profile."""
+    """``?lang=xx`` on any URL switches the language of this response."""
     choice = request.args.get("lang")
-    if choice not in supported_languages():
-        return
-    g.lang_choice = choice
-    if getattr(current_user, "is_authenticated", False) and current_user.locale != choice:
-        from budget_app.auth.services import set_locale
-        from budget_app.extensions import db
+    if choice in supported_languages():
+        g.lang_choice = choice
 
-        set_locale(current_user, choice)
-        db.session.commit()
+
+def is_page_view(response) -> bool:
+    """A person looking at a page: a successful HTML answer to GET or POST, not a static file,
+    a script, a download, a HEAD request or an error page."""
+    endpoint = request.endpoint or ""
+    return (request.method in ("GET", "POST") and response.status_code < 400
+            and response.mimetype == "text/html" and endpoint != "static"
+            and not endpoint.endswith(".static"))
+
+
+def language_choice() -> str | None:
+    """The language chosen with ``?lang=`` on this request, if any."""
+    return g.get("lang_choice")
 
 
 def remember_language(response):
-    """After a ``?lang=`` switch, remember it in the cookie."""
-    choice = g.get("lang_choice")
-    if choice:
-        response.set_cookie(
-            LANG_COOKIE, choice, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
-            secure=request.is_secure,
-        )
+    """After a ``?lang=`` switch, remember it in the cookie (a logged-in person's profile follows
+    on a page view: budget_app.auth.views.remember_language_in_profile). A static file, a download
+    or an error page with ``?lang=`` changes only the cookie."""
+    choice = language_choice()
+    if not choice:
+        return response
+    response.set_cookie(
+        LANG_COOKIE, choice, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+        secure=request.is_secure,
+    )
     return response
 
 
@@ -77,6 +96,23 @@ def localized(obj, field: str = "name") -> str:
     lang = current_language()
     other = "en" if lang == "ar" else "ar"
     return getattr(obj, f"{field}_{lang}", None) or getattr(obj, f"{field}_{other}", None) or ""
+
+
+def text_language(text: str | None) -> str | None:
+    """"ar" or "en" by the letters a free text is written in (None when it has no letters).
+
+    Free texts typed once (an override reason, a version note) are shown marked with their own
+    language, so screen readers read them right and readers see they were not translated.
+    """
+    arabic = latin = 0
+    for ch in text or "":
+        if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff":
+            arabic += 1
+        elif ch.isascii() and ch.isalpha():
+            latin += 1
+    if not arabic and not latin:
+        return None
+    return "ar" if arabic >= latin else "en"
 
 
 def _babel_locale() -> str:
@@ -119,12 +155,49 @@ def format_pct(value: float | None) -> str:
     return format_percent(value, locale=_babel_locale(), format="#,##0.#%")
 
 
+# Time zones as people name them (Babel says "توقيت الأراضي الفلسطينية (هيبرون (مدينة الخليل))").
+TIME_ZONE_NAMES = {
+    "Asia/Hebron": _l("Jerusalem time"),
+    "Asia/Gaza": _l("Jerusalem time"),
+    "Asia/Jerusalem": _l("Jerusalem time"),
+}
+
+
+def time_zone_name() -> str:
+    zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC")
+    return str(TIME_ZONE_NAMES.get(zone, zone))
+
+
+def format_datetime(value, format: str = "medium", zone: bool | None = None) -> str:
+    """A moment as people read it: the date, the time without seconds, and the time zone by name.
+
+    ``format`` is the date's length (short, medium, long, full). The zone is named by default
+    except in ``short`` lists (audit log, comments), where it would repeat on every line.
+    """
+    if value is None:
+        return ""
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)  # stored in UTC
+    local = to_user_timezone(value)
+    locale = Locale.parse(_babel_locale())
+    length = format if format in ("short", "medium", "long", "full") else "medium"
+    pattern = str(locale.datetime_formats.get(length if length != "full" else "long", "{1} {0}"))
+    text = pattern.replace("{1}", babel_date(local, length, locale=locale)).replace(
+        "{0}", babel_time(local, "short", locale=locale))
+    if zone is None:
+        zone = length != "short"
+    return f"{text} {time_zone_name()}" if zone else text
+
+
 def switch_language_url(lang: str) -> str:
     """The current page in another language (the same path and query, ``lang`` replaced)."""
-    from urllib.parse import urlencode
 
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", lang)]
-    return request.path + "?" + urlencode(args)
+    # The path as the browser will read it: percent-encoded (a backslash would become a slash,
+    # "/\\evil.example" a link off the site) and with one leading slash ("//host" is another host).
+    path = "/" + quote(request.path, safe="/-._~!$'()*+,;=:@").lstrip("/")
+    return path + "?" + urlencode(args)
 
 
 def init_app(app):
@@ -138,6 +211,14 @@ def init_app(app):
         format_pct=format_pct,
         format_date=format_date,
         format_datetime=format_datetime,
+        text_language=text_language,
     )
     app.before_request(apply_language_switch)
     app.after_request(remember_language)
+
+
+def ltr_isolate(text: str) -> str:
+    """``text`` (a code, an address) kept left-to-right inside a sentence of either direction:
+    Unicode's left-to-right isolate, for plain text such as flashed messages, where no <bdi> can
+    go (in Arabic the receipt code "M6WAA-87XGM" read "87XGM.‏ -M6WAA")."""
+    return "\u2066" + str(text) + "\u2069"

@@ -10,17 +10,17 @@ from flask import abort
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
+from budget_app.extensions import login_manager
+from budget_app.tenancy import Council
+
 
 def require_login():
     if not current_user.is_authenticated:
-        from budget_app.extensions import login_manager
         abort(login_manager.unauthorized())
 
 
 def get_council_or_404(slug: str):
     """The council named by ``slug`` if the current user may read it, else 404 (login for anonymous)."""
-    from councils.models import Council
-
     require_login()
     council = Council.query.filter_by(slug=slug).first()
     if council is None or not council.can_view(current_user):

@@ -17,6 +17,7 @@ import uuid
 from datetime import datetime, timezone
 
 from flask import g, request
+from flask_login import current_user
 
 logger = logging.getLogger("sharaka.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -41,7 +42,6 @@ def _start():
 
 
 def _finish(response):
-    from flask_login import current_user
 
     started = g.get("request_started")
     duration = (time.perf_counter() - started) * 1000 if started else None

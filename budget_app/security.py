@@ -8,6 +8,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
+from budget_app.auth.models import User
 from budget_app.extensions import db, login_manager
 
 CSP = "; ".join([
@@ -34,7 +35,6 @@ class SessionInterface(SecureCookieSessionInterface):
 
 @login_manager.user_loader
 def load_user(token: str):
-    from budget_app.auth.models import User
 
     try:
         user_id, version = (int(part) for part in token.split(":", 1))

@@ -1,8 +1,6 @@
 """Small helpers shared by every package."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import datetime, timezone
 
 
@@ -11,7 +9,3 @@ def utcnow() -> datetime:
     templates convert to the council's time zone with Babel."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
-
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

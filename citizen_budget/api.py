@@ -2,18 +2,23 @@
 allocations and execution, served from the frozen snapshots. Only GET; no personal data."""
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, abort, jsonify, request, url_for
 from sqlalchemy import func, select
 
+from budget_app.cycles.codes import MAX_LENGTH as CODE_MAX_LENGTH
+from budget_app.cycles.public_results import public_results
 from budget_app.extensions import db
-from citizen_budget import render
+from budget_app.tenancy import Council
+from citizen_budget import records, render
 from citizen_budget.figures import compute
 from citizen_budget.models import CitizenBudgetVersion
+from citizen_budget.openapi import YEAR_MAX, YEAR_MIN, document
 from citizen_budget.opendata import major, version_meta
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-YEAR_MIN, YEAR_MAX = 1900, 2200
 API_CACHE = "public, max-age=300"
 
 
@@ -29,7 +34,6 @@ def _json(data, status: int = 200):
     response = jsonify(data)
     response.status_code = status
     if status == 200:
-        import hashlib
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
         response = response.make_conditional(request)
     return response
@@ -58,14 +62,11 @@ def _council_json(council, years) -> dict:
 
 @bp.route("/openapi.json")
 def openapi():
-    from citizen_budget.openapi import document
     return _json(document(request.host_url.rstrip("/") + "/api/v1"))
 
 
 @bp.route("/councils")
 def councils():
-    from councils.models import Council
-
     years = _published_years()
     rows = Council.query.filter_by(active=True).order_by(Council.slug).all()
     return _json({"councils": [_council_json(c, years.get(c.id, [])) for c in rows]})
@@ -73,8 +74,6 @@ def councils():
 
 @bp.route("/councils/<slug>")
 def council(slug: str):
-    from councils.models import Council
-
     row = Council.query.filter_by(slug=slug, active=True).first()
     if row is None:
         abort(404)
@@ -83,8 +82,6 @@ def council(slug: str):
 
 @bp.route("/citizen-budgets")
 def citizen_budgets():
-    from councils.models import Council
-
     rows = db.session.execute(
         select(Council.slug, CitizenBudgetVersion.fiscal_year, func.max(CitizenBudgetVersion.number),
                func.max(CitizenBudgetVersion.published_at))
@@ -175,6 +172,20 @@ def allocations(slug: str, year: int):
                   "allocations": [_allocation_json(a) for a in snapshot["allocations"]]})
 
 
+@bp.route("/citizen-budgets/<slug>/<int:year>/allocations/<path:code>")
+def allocation_record(slug: str, year: int, code: str):
+    """One allocation's public record (citizen_budget.records), of the latest or the given version."""
+    if len(code) > CODE_MAX_LENGTH:
+        abort(404)
+    version = _pick(_versions(slug, year), _version_param())
+    record = records.allocation_record(render.snapshot_of(version), code)
+    if record is None:
+        abort(404)
+    return _json({"version": version.number, "currency": record["currency"], "record": record,
+                  "page": url_for("citizen_budget.version_allocation_record", slug=slug, year=year,
+                                  number=version.number, code=code, _external=True)})
+
+
 @bp.route("/citizen-budgets/<slug>/<int:year>/execution")
 def execution(slug: str, year: int):
     version = _pick(_versions(slug, year), _version_param())
@@ -196,3 +207,15 @@ def execution(slug: str, year: int):
                   "by_quarter": [{"quarter": q, "amount": major(f.quarters[q])} for q in (1, 2, 3, 4)],
                   "allocations": rows})
 
+
+
+@bp.route("/results/<slug>/<int:year>")
+def cycle_results(slug: str, year: int):
+    """A decided cycle's results: frozen rules and fingerprint, the selection of each rule compared,
+    per-proposal votes, cost, explanation and margins, the fairness report and the .pb link."""
+    _year(year)
+    row = Council.query.filter_by(slug=slug, active=True).first()
+    data = public_results(row, year) if row is not None else None
+    if data is None:
+        abort(404)
+    return _json(data)

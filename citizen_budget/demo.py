@@ -1,4 +1,5 @@
-"""Demo data: published citizen budgets for hebron (with two quarters of execution) and nablus.
+"""Demo data: published citizen budgets for hebron (with two quarters of execution, recorded by
+the cycles layer's ``budget_app.cycles.execution.demo``) and nablus.
 
 Runs after the cycles seeder and uses its approved cycles; where a council has no cycle for
 the demo year yet, a small approved one is made here with the cycles services. Idempotent:
@@ -8,7 +9,22 @@ from __future__ import annotations
 
 from datetime import date
 
+from budget_app.auth.models import User
+from budget_app.cycles.approval import approve_allocation, cast_approval_vote
+from budget_app.cycles.execution.demo import seed_execution
+from budget_app.cycles.ballots import cast_ballot
+from budget_app.cycles.lifecycle import close_voting, create_cycle, open_voting
+from budget_app.cycles.review import review_all_feasible
+from budget_app.cycles.models import BudgetCycle
+from budget_app.cycles.proposals import save_proposal
+from budget_app.demo import proportional_split
 from budget_app.extensions import db
+from budget_app.reference.models import FundingSource, Locality, Sector, TargetGroup
+from budget_app.tenancy import Council
+from citizen_budget import services
+from citizen_budget import snapshot as snap
+from citizen_budget.models import CitizenBudgetVersion, Feedback
+from priorities.models import Priority
 
 TEXTS = {
     "intro": {
@@ -53,71 +69,45 @@ def demo_year() -> int:
 
 def _make_cycle(council, year, users):
     """A small approved cycle (used only when the cycles seeder made none for this council and year)."""
-    from budget_app.cycles import services
-    from budget_app.reference.models import FundingSource, Locality, Sector, TargetGroup
-    from priorities.models import Priority
 
     director = users.get("director@sharaka.test")
     treasury = FundingSource.query.filter_by(code="treasury").one()
     eu = FundingSource.query.filter_by(code="eu").one()
     rows = DEMO_PROPOSALS[council.slug]
     envelope = int(sum(r[3] for r in rows) * 0.8)
-    cycle = services.create_cycle(council, director, fiscal_year=year, title_ar=f"موازنة الخدمات الاجتماعية {year}",
-                                  title_en=f"Social services budget {year}", envelope_minor=envelope * 100,
-                                  ballot_method="approval", tally_rule="greedy",
-                                  funding=[(treasury.id, envelope * 65), (eu.id, envelope * 35)])
+    funding = [(treasury.id, envelope * 65), (eu.id, envelope * 35)]
+    cycle = create_cycle(council, director, fiscal_year=year, title_ar=f"موازنة الخدمات الاجتماعية {year}",
+                         title_en=f"Social services budget {year}", envelope_minor=envelope * 100,
+                         ballot_method="approval", tally_rule="greedy", funding=funding)
     for code, ar, en, cost, sector, locality, groups, people in rows:
         priority = Priority(council_id=council.id, fiscal_year=year, title_ar="حاجة: " + ar, title_en="Need: " + en,
                             status="shortlisted", sector_id=Sector.query.filter_by(code=sector).one().id,
                             locality_id=Locality.query.filter_by(code=locality).one().id,
-                            estimated_beneficiaries=people, proposing_organization="جمعية الإحسان الخيرية")
+                            estimated_beneficiaries=people, proposing_organization="جمعية الإحسان الخيرية",
+                            target_groups=[TargetGroup.query.filter_by(code=g).one() for g in groups])
         db.session.add(priority)
         db.session.flush()
-        services.save_proposal(cycle, code=code, title_ar=ar, title_en=en, cost_minor=cost * 100,
-                               sector_id=priority.sector_id, locality_id=priority.locality_id,
-                               target_group_ids=[TargetGroup.query.filter_by(code=g).one().id for g in groups],
-                               priority_ids=[priority.id], funding=[(treasury.id, cost * 60), (eu.id, cost * 40)])
-    services.open_voting(cycle, director)
+        save_proposal(cycle, code=code, title_ar=ar, title_en=en, cost_minor=cost * 100,
+                      sector_id=priority.sector_id, locality_id=priority.locality_id,
+                      target_group_ids=[TargetGroup.query.filter_by(code=g).one().id for g in groups],
+                      priority_ids=[priority.id], funding=proportional_split(cost * 100, funding))
+    review_all_feasible(cycle, director, "وجدت المديرية المقترح ممكن التنفيذ بالكلفة والمدة المقترحتين.")
+    open_voting(cycle, director)
     members = [u for email, u in sorted(users.items()) if email.startswith("member") and council.is_member(u)]
     codes = [r[0] for r in rows]
     ids = {p.code: p.id for p in cycle.proposals}
     for i, member in enumerate(members):
         choice = [codes[i % len(codes)], codes[(i + 1) % len(codes)]] if i % 3 else [codes[0]]
-        services.cast_ballot(cycle, member, [ids[c] for c in choice])
-    services.close_voting(cycle, director)
+        cast_ballot(cycle, member, [ids[c] for c in choice])
+    close_voting(cycle, director)
     for member in members + [users.get("coordinator@sharaka.test")]:
         if member is not None and council.is_member(member):
-            services.cast_approval_vote(cycle, member, "yes")
-    services.approve_allocation(cycle, director)
+            cast_approval_vote(cycle, member, "yes")
+    approve_allocation(cycle, director)
     return cycle
 
 
-def _execution(cycle, quarters: int) -> None:
-    """Spending, progress and milestones for the first ``quarters`` quarters."""
-    from budget_app.reference.models import FundingSource
-    from citizen_budget import services, snapshot as snap
-
-    treasury = FundingSource.query.filter_by(code="treasury").one()
-    for i, proposal in enumerate(snap.funded_allocations(cycle)):
-        for q in range(1, quarters + 1):
-            share = (0.15 + 0.05 * (i % 3)) if q == 1 else (0.2 + 0.04 * (i % 4))
-            services.record_spending(cycle, proposal, None, amount_minor=int(proposal.cost_minor * share),
-                                     spent_on=date(cycle.fiscal_year, 3 * q, 15),
-                                     funding_source_id=treasury.id if i % 2 == 0 else None,
-                                     note="دفعة للمورّد" if q == 1 else "رواتب ومستلزمات")
-        services.set_progress(cycle, proposal, None, min(100, 20 * quarters + 5 * i))
-        services.save_milestone(cycle, proposal, None, title_ar="توقيع الاتفاقية مع الجهة المنفذة",
-                                title_en="Agreement signed with the implementing partner", status="done",
-                                due_on=date(cycle.fiscal_year, 2, 1), done_on=date(cycle.fiscal_year, 1, 28))
-        services.save_milestone(cycle, proposal, None, title_ar="بدء تقديم الخدمة", title_en="Service starts",
-                                status="in_progress" if i % 2 else "delayed", due_on=date(cycle.fiscal_year, 7, 1))
-
-
 def seed(ctx) -> None:
-    from budget_app.auth.models import User
-    from citizen_budget import services, snapshot as snap
-    from citizen_budget.models import CitizenBudgetVersion, SpendingEntry
-    from councils.models import Council
 
     year = demo_year()
     users = {u.email: u for u in User.query}
@@ -129,15 +119,40 @@ def seed(ctx) -> None:
             continue  # already published: idempotent
         cycle = snap.cycle_for_year(council, year)
         if cycle is None:
-            from budget_app.cycles.models import BudgetCycle
             if BudgetCycle.query.filter_by(council_id=council.id, fiscal_year=year).first() is not None:
                 ctx.echo(f"citizen budget: {slug} {year} is not approved yet; nothing published")
                 continue
             cycle = _make_cycle(council, year, users)
         services.save_texts(council, year, TEXTS)
-        services.publish_version(council, year, note="الموازنة المعتمدة / approved budget")
+        services.publish_version(council, year, note="الموازنة المعتمدة")
         ctx.count("citizen_budget_version")
-        if quarters and not SpendingEntry.query.filter_by(cycle_id=cycle.id).first():
-            _execution(cycle, quarters)
-            services.publish_version(council, year, note="التنفيذ حتى نهاية الربع الثاني / execution to Q2")
+        if seed_execution(cycle, quarters):
+            services.publish_version(council, year, note="التنفيذ حتى نهاية الربع الثاني")
             ctx.count("citizen_budget_version")
+
+
+FEEDBACK = [
+    # council, body, published?
+    ("hebron", "شكرًا على نشر الموازنة بلغة واضحة. متى يبدأ العمل في الحضانة في يطا؟", True),
+    ("hebron", "نرجو إضافة خدمات للأشخاص ذوي الإعاقة في بني نعيم في العام القادم.", False),
+    ("hebron", "هل يمكن نشر مواعيد الملتقيات التشاورية على صفحة المديرية؟", False),
+    ("nablus", "نقترح أن يشمل برنامج المساعدات النقدية مخيم عسكر أيضًا.", False),
+]
+
+
+def seed_feedback(ctx) -> None:
+    """Citizens' messages on the published budgets, most of them waiting for the coordinator's
+    moderation (idempotent: keyed by council and text)."""
+
+    year = demo_year()
+    councils = {c.slug: c for c in Council.query}
+    for slug, body, published in FEEDBACK:
+        council = councils.get(slug)
+        if council is None or Feedback.query.filter_by(council_id=council.id, body=body).first():
+            continue
+        if not CitizenBudgetVersion.query.filter_by(council_id=council.id, fiscal_year=year).first():
+            continue
+        row = services.submit_feedback(council, year, body)
+        if published:
+            services.moderate_feedback(row, User.query.filter_by(email="coordinator@sharaka.test").first(), "publish")
+        ctx.count("citizen_feedback")

@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 NONE_CODE = ""  # "no sector/locality given" and "funding source not specified"
+# The Sankey's target for a source's money that no funded allocation uses: with it, each
+# source's flows add up to that source's amount in the table of funding sources.
+UNALLOCATED_CODE = "~not-allocated"
 
 
 def name(ref: dict | None, lang: str, fallback: str = "") -> str:
@@ -86,6 +89,9 @@ class Figures:
     priorities_funded: list
     priorities_not_funded: list
     previous: dict | None
+    not_feasible: list = field(default_factory=list)  # kept off the ballot by the feasibility review
+    # Beneficiaries' consultations of the year (snapshot["consultations"]; older snapshots: none).
+    consultations: list = field(default_factory=list)
 
     @property
     def currency(self) -> str:
@@ -96,12 +102,31 @@ class Figures:
         return max(self.envelope_minor - self.allocated_minor, 0)
 
     @property
+    def unspecified_source_minor(self) -> int:
+        """Allocated money whose funding source was not recorded (shown as "Not yet tied to a source")."""
+        return sum(v for s, _t, v in self.flows if s == NONE_CODE)
+
+    @property
+    def not_allocated_source_minor(self) -> int:
+        """Money of the funding sources that no funded allocation uses (the Sankey's "Not allocated")."""
+        return sum(v for _s, t, v in self.flows if t == UNALLOCATED_CODE)
+
+    @property
     def execution_rate(self) -> float | None:
         return self.executed_minor / self.allocated_minor if self.allocated_minor else None
 
     @property
     def per_beneficiary_minor(self) -> int | None:
         return round(self.allocated_minor / self.beneficiaries) if self.beneficiaries else None
+
+    def flow_minor(self, source_code: str) -> int:
+        """What the funded activities' own funding splits take from one source (the Sankey's width)."""
+        return sum(v for s, _t, v in self.flows if s == source_code)
+
+    @property
+    def untied_minor(self) -> int:
+        """Allocated money whose activity names no funding source for it (shown as such, not guessed)."""
+        return self.flow_minor(NONE_CODE)
 
     def source_ref(self, code: str | None) -> dict | None:
         for s in self.snapshot["funding_sources"]:
@@ -114,7 +139,8 @@ def compute(snapshot: dict) -> Figures:
     """All derived figures of ``snapshot``."""
     allocations = snapshot["allocations"]
     funded = [a for a in allocations if a["funded"]]
-    not_funded = sorted((a for a in allocations if not a["funded"]),
+    not_feasible = [a for a in allocations if (a.get("review") or {}).get("outcome") == "not_feasible"]
+    not_funded = sorted((a for a in allocations if not a["funded"] and a not in not_feasible),
                         key=lambda a: (-(a.get("votes") or 0), a["code"]))
     allocated = sum(a["amount_minor"] for a in funded)
     executed = sum((a.get("execution") or {}).get("executed_minor", 0) for a in funded)
@@ -137,6 +163,10 @@ def compute(snapshot: dict) -> Figures:
                 split += amount
         if a["amount_minor"] > split:
             flows[(NONE_CODE, sector)] = flows.get((NONE_CODE, sector), 0) + a["amount_minor"] - split
+    for s in snapshot["funding_sources"]:
+        used = sum(v for (code, _t), v in flows.items() if code == s["code"])
+        if s["amount_minor"] > used:
+            flows[(s["code"], UNALLOCATED_CODE)] = s["amount_minor"] - used
 
     quarters = {q: 0 for q in (1, 2, 3, 4)}
     for a in funded:
@@ -171,6 +201,8 @@ def compute(snapshot: dict) -> Figures:
         priorities_funded=priorities_funded,
         priorities_not_funded=priorities_not_funded,
         previous=snapshot.get("previous_year"),
+        not_feasible=not_feasible,
+        consultations=list(snapshot.get("consultations") or []),
     )
 
 

@@ -7,31 +7,22 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_babel import ngettext
 
+from budget_app.cycles.explain import payments_phrase
+from budget_app.cycles.models import REVIEW_OUTCOME_LABELS
+from budget_app.cycles.methods import METHODS
 from budget_app.i18n import format_money, format_number
+from budget_app.tally.explanations import Explanation, MesFunded, from_dict
+from budget_app.tally.rules import TALLY_RULES
+from priorities.labels import EVIDENCE_LABELS as PRIORITY_EVIDENCE_LABELS
 
-RULE_LABELS = {
-    "greedy": _l("Greedy by votes"),
-    "mes": _l("Method of Equal Shares"),
-    "mes-add1": _l("Method of Equal Shares"),
-    "phragmen": _l("Sequential Phragmén"),
-}
-RULE_EXPLANATIONS = {
-    "greedy": _l("Proposals were funded in order of the votes they received, as long as money was left."),
-    "mes": _l("Every voter held an equal share of the budget; a proposal was funded when its supporters "
-              "together could pay for it. This gives each group of voters a fair part of the budget."),
-    "mes-add1": _l("Every voter held an equal share of the budget; a proposal was funded when its supporters "
-                   "together could pay for it. This gives each group of voters a fair part of the budget."),
-    "phragmen": _l("Proposals were funded one by one, spreading the cost as evenly as possible among their "
-                   "supporters."),
-}
-METHOD_LABELS = {
-    "approval": _l("each member chose the proposals they support"),
-    "cost_limited": _l("each member chose a set of proposals that fits the budget"),
-    "cumulative": _l("each member shared a number of points among the proposals"),
-    "ranked": _l("each member ranked their top proposals"),
-}
+# The rules' plain names and explanations for the public, from the one table of rules.
+RULE_LABELS = {key: lazy_pgettext(rule.public_context, rule.public_label) if rule.public_context
+               else _l(rule.public_label) for key, rule in TALLY_RULES.items()}
+RULE_EXPLANATIONS = {key: _l(rule.explanation) for key, rule in TALLY_RULES.items()}
+METHOD_LABELS = {key: method.public_label for key, method in METHODS.items()}
 MEETING_KIND_LABELS = {
     "council_meeting": _l("Council meetings"),
     "workshop": _l("Training workshops"),
@@ -54,10 +45,25 @@ MILESTONE_STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
 }
 QUARTER_LABELS = {1: _l("Quarter 1"), 2: _l("Quarter 2"), 3: _l("Quarter 3"), 4: _l("Quarter 4")}
+# The allocation record (citizen_budget.records): its status, where a need's evidence comes from
+# (the priorities' own words) and the kind of meeting where it was raised.
+RECORD_STATUS_LABELS = {
+    "not_funded": _l("Not funded"),
+    "approved": _l("Approved; work not started yet"),
+    "in_progress": _l("Under way"),
+    "completed": _l("Completed"),
+}
+EVIDENCE_LABELS = dict(PRIORITY_EVIDENCE_LABELS)
+REVIEW_LABELS = dict(REVIEW_OUTCOME_LABELS)
+MEETING_KIND_ONE_LABELS = {
+    "council_meeting": _l("Council meeting"),
+    "workshop": _l("Training workshop"),
+    "forum": _l("Consultative forum"),
+}
 
 GLOSSARY = [
     (_l("Budget"), _l("A plan of how much money will be spent, on what, during one year.")),
-    (_l("Envelope"), _l("The total amount of money available for the council's allocations this year.")),
+    (lazy_pgettext("citizen budget", "Envelope"), _l("The total amount of money available for the council's allocations this year.")),
     (_l("Allocation"), _l("An amount of money set aside for one activity or service, with its budget line.")),
     (_l("Budget line"), _l("The code under which an allocation is recorded in the ministry's accounts.")),
     (_l("Funding source"), _l("Where money comes from: the ministry's treasury, donors, the community or the "
@@ -79,20 +85,58 @@ def label(mapping: dict, key) -> str:
     return str(mapping.get(key, key or ""))
 
 
+# The codebook of ``decision_reason`` in the open data: one plain sentence per code.
+REASON_CODEBOOK = {
+    "selected": _l("Funded by the counting rule."),
+    "zero_cost": _l("Funded: it costs nothing and has supporters."),
+    "completion": _l("Funded with the money left after the first round."),
+    "insufficient_budget": _l("Not funded: the money left when its turn came was less than its cost."),
+    "not_affordable_by_supporters": _l("Not funded: its supporters' equal shares were not enough to pay for it."),
+    "excluded_by_group": _l("Not funded: it excludes another proposal (same site or purpose) that was funded."),
+    "no_supporters": _l("Not funded: no one voted for it."),
+    "exceeds_budget": _l("Not funded: it costs more than the whole budget."),
+    "rule_stopped": _l("Not funded: the counting stopped before reaching it."),
+    "override_added": _l("Added to the allocation by the budget director, with a recorded reason."),
+    "override_removed": _l("Removed from the allocation by the budget director, with a recorded reason."),
+}
+
+
 def _money(minor, currency) -> str:
     return format_money(minor, currency) if minor is not None else ""
+
+
+def explanation_record(e: dict | None) -> Explanation:
+    """The tally's explanation record of a snapshot's ``explanation`` (money there is in minor units,
+    ``*_minor``); snapshots published before the typed contract give records without payments."""
+    units = {}
+    for key, value in (e or {}).items():
+        if key == "payments_minor":
+            units["payments"] = [[_units(minor), count] for minor, count in value]
+        elif key.endswith("_minor"):
+            units[key[:-len("_minor")]] = _units(value)
+        else:
+            units[key] = value
+    return from_dict(units)
+
+
+def _units(minor):
+    return minor // 100 if minor % 100 == 0 else minor / 100
 
 
 def explanation_sentence(allocation: dict, currency: str, titles: dict[str, str]) -> str:
     """Why an allocation proposal was funded or not, in plain language."""
     e = allocation.get("explanation") or {}
     reason = e.get("reason")
+    record = explanation_record(e)
     cost = _money(allocation["amount_minor"], currency)
     if allocation.get("override") == "added":
         return _("Added to the allocation by the budget director; the reason is given above.")
     if allocation.get("override") == "removed":
         return _("Removed from the allocation by the budget director; the reason is given above.")
-    if reason == "selected" and e.get("phase") in ("mes", "mes-add1"):
+    if isinstance(record, MesFunded) and record.payments:
+        return _("Funded: its supporters paid for it from their equal shares of the budget: %(payments)s.",
+                 payments=payments_phrase(record.payments, currency, record.supporters))
+    if reason == "selected" and getattr(TALLY_RULES.get(e.get("phase") or ""), "equal_shares", False):
         return _("Funded: its supporters together could pay for it from their equal shares of the budget.")
     if reason == "selected" and e.get("phase") == "phragmen":
         return _("Funded: its supporters could share its cost more evenly than the other proposals.")

@@ -1,7 +1,7 @@
 """The OpenAPI 3.0 document of the public API (served at /api/v1/openapi.json)."""
 from __future__ import annotations
 
-from citizen_budget.api import YEAR_MAX, YEAR_MIN
+YEAR_MIN, YEAR_MAX = 1900, 2200  # the fiscal years the API accepts
 
 MONEY = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$", "description": "Amount in major units, exact decimal"}
 REF = {"type": "object", "nullable": True, "required": ["code", "name_ar", "name_en"],
@@ -44,6 +44,119 @@ SNAPSHOT = {"type": "object", "description": "The frozen citizen budget (see cit
                            "allocations": {"type": "array"}, "priorities": {"type": "array"},
                            "participation": {"type": "object"},
                            "previous_year": {"type": "object", "nullable": True}, "texts": {"type": "object"}}}
+
+
+_DATE = {"type": "string", "format": "date", "nullable": True}
+_MILESTONE = {"type": "object", "required": ["title_ar", "status"],
+              "properties": {"title_ar": {"type": "string"}, "title_en": {"type": "string"},
+                             "status": {"type": "string"}, "due_on": _DATE, "done_on": _DATE}}
+_SECTION = {"type": "object", "nullable": True,
+            "description": "Added by a later feature; null until then (see citizen_budget/records.py)"}
+RECORD = {
+    "type": "object", "description": "One allocation's public record (see citizen_budget/records.py). Money in "
+                                     "integer minor units (*_minor), dates ISO 8601.",
+    "required": ["code", "title_ar", "title_en", "fiscal_year", "currency", "status", "needs", "proposal", "vote",
+                 "override", "approval", "milestones", "spending", "timeline", "review", "declarations", "evidence"],
+    "properties": {
+        "code": {"type": "string"}, "title_ar": {"type": "string"}, "title_en": {"type": "string"},
+        "description_ar": {"type": "string"}, "description_en": {"type": "string"},
+        "sector": {"$ref": "#/components/schemas/Ref"}, "locality": {"$ref": "#/components/schemas/Ref"},
+        "target_groups": {"type": "array", "items": {"$ref": "#/components/schemas/Ref"}},
+        "fiscal_year": {"type": "integer"}, "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+        "council": {"type": "object"},
+        "status": {"type": "object", "required": ["key", "over_allocation"],
+                   "properties": {"key": {"type": "string",
+                                          "enum": ["not_funded", "approved", "in_progress", "completed"]},
+                                  "over_allocation": {"type": "boolean"}}},
+        "needs": {"type": "array", "items": {
+            "type": "object", "required": ["id", "title_ar", "evidence_type", "meeting"],
+            "properties": {"id": {"type": "integer"}, "title_ar": {"type": "string"}, "title_en": {"type": "string"},
+                           "sector": {"$ref": "#/components/schemas/Ref"},
+                           "locality": {"$ref": "#/components/schemas/Ref"},
+                           "beneficiaries": {"type": "integer", "nullable": True},
+                           "evidence_type": {"type": "string", "description": "social_registry, survey, field_visit, "
+                                             "partner_report, meeting_recommendation; empty when not recorded"},
+                           "meeting": {"type": "object", "nullable": True,
+                                       "properties": {"kind": {"type": "string"}, "held_on": _DATE,
+                                                      "title": {"type": "string"}}}}}},
+        "proposal": {"type": "object", "required": ["amount_minor", "funding"],
+                     "properties": {"amount_minor": {"type": "integer"},
+                                    "beneficiaries": {"type": "integer", "nullable": True},
+                                    "funding": {"type": "array", "items": {"type": "object"}},
+                                    "implementing_organization": {"type": "string", "nullable": True}}},
+        "vote": {"type": "object", "required": ["votes", "funded", "explanation"],
+                 "properties": {"votes": {"type": "integer"}, "ballot_method": {"type": "string"},
+                                "rule": {"type": "string"}, "funded": {"type": "boolean"},
+                                "explanation": {"type": "object"},
+                                "margin": {"type": "object", "nullable": True}}},
+        "override": {"type": "object", "nullable": True,
+                     "properties": {"kind": {"type": "string", "enum": ["added", "removed"]},
+                                    "reason": {"type": "string"}}},
+        "approval": {"type": "object", "nullable": True,
+                     "properties": {"approved_on": _DATE, "yes": {"type": "integer", "nullable": True},
+                                    "no": {"type": "integer", "nullable": True},
+                                    "abstain": {"type": "integer", "nullable": True},
+                                    "members": {"type": "integer", "nullable": True}}},
+        "milestones": {"type": "array", "items": _MILESTONE},
+        "spending": {"type": "object", "nullable": True,
+                     "properties": {"allocated_minor": {"type": "integer"}, "executed_minor": {"type": "integer"},
+                                    "remaining_minor": {"type": "integer"},
+                                    "progress_pct": {"type": "integer", "nullable": True},
+                                    "over_allocation": {"type": "boolean"},
+                                    "justifications": {"type": "array", "items": {"type": "string"}},
+                                    "quarters": {"type": "array", "items": {
+                                        "type": "object", "required": ["quarter", "amount_minor", "cumulative_minor"],
+                                        "properties": {"quarter": {"type": "integer", "minimum": 1, "maximum": 4},
+                                                       "amount_minor": {"type": "integer"},
+                                                       "cumulative_minor": {"type": "integer"},
+                                                       "ends_on": {"type": "string", "format": "date"}}}},
+                                    "by_source": {"type": "array", "items": {"type": "object"}}}},
+        "timeline": {"type": "array", "items": {
+            "type": "object", "required": ["on", "kind"],
+            "properties": {"on": {"type": "string", "format": "date"},
+                           "kind": {"type": "string", "enum": ["need", "approval", "milestone", "spending"]},
+                           "title_ar": {"type": "string"}, "title_en": {"type": "string"},
+                           "status": {"type": "string", "nullable": True},
+                           "amount_minor": {"type": "integer", "nullable": True},
+                           "cumulative_minor": {"type": "integer", "nullable": True}}}},
+        "review": _SECTION, "declarations": _SECTION,
+        "evidence": {"type": "array", "nullable": True, "items": {"type": "object"},
+                     "description": "Added by a later feature; null until then"}}}
+
+_NUM = {"type": "number"}
+_MARGINS = {"type": "object", "nullable": True, "description": "What it would have taken (currency units; each "
+            "number checked by re-running the rule)",
+            "properties": {"max_cost_funded": {**_NUM, "nullable": True},
+                           "extra_supporters_needed": {"type": "integer", "nullable": True},
+                           "cost_headroom": {**_NUM, "nullable": True},
+                           "supporters_to_spare": {"type": "integer", "nullable": True},
+                           "not_within": {"type": "integer"}, "not_computed": {"type": "boolean"}}}
+RESULTS = {"type": "object",
+           "required": ["council", "fiscal_year", "currency", "rule", "rules", "fingerprint", "ballots", "selection",
+                        "final_selection", "proposals", "fairness", "proportionality", "ballots_pb"],
+           "properties": {
+               "council": {"type": "string"}, "fiscal_year": {"type": "integer"}, "currency": {"type": "string"},
+               "title_ar": {"type": "string"}, "title_en": {"type": "string"}, "phase": {"type": "string"},
+               "ballot_method": {"type": "string"}, "rule": {"type": "string"}, "completion": {"type": "boolean"},
+               "rules": {"type": "object", "description": "The rules frozen when voting opened"},
+               "fingerprint": {"type": "string"}, "ballots": {"type": "integer", "minimum": 0},
+               "computed_at": {"type": "string"},
+               "selection": {"type": "object", "description": "Rule -> funded budget-line codes",
+                             "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+               "final_selection": {"type": "array", "items": {"type": "string"}},
+               "override_reason": {"type": "string"},
+               "proposals": {"type": "array", "items": {
+                   "type": "object", "required": ["code", "cost_minor", "votes", "funded", "explanation", "margins"],
+                   "properties": {"code": {"type": "string"}, "title_ar": {"type": "string"},
+                                  "title_en": {"type": "string"}, "cost_minor": {"type": "integer"},
+                                  "votes": {"type": "integer"}, "score": {"type": "integer"},
+                                  "funded": {"type": "boolean"}, "funded_by_rule": {"type": "boolean"},
+                                  "explanation": {"type": "object"}, "margins": _MARGINS}}},
+               "fairness": {"type": "object", "description": "Rule -> fairness report (percent_non_empty_handed, "
+                            "avg_satisfaction, satisfaction_histogram, gini_coefficient_of_satisfaction, unspent, "
+                            "groups)"},
+               "proportionality": {"type": "object", "description": "Rule -> exact EJR-up-to-one / PJR checks"},
+               "ballots_pb": {"type": "string", "description": "The anonymized ballots (Pabulib)"}}}
 
 
 def _param(name, schema, where="path", description="", example=None):
@@ -116,6 +229,15 @@ def document(server_url: str) -> dict:
                 "properties": {"version": {"type": "integer"}, "currency": {"type": "string"},
                                "allocations": {"type": "array", "items": ref("Allocation")}}},
                 [SLUG, YEAR, VERSION_Q], bad_request=True),
+            "/citizen-budgets/{slug}/{year}/allocations/{code}": _op("One allocation's public record: the needs "
+                                                                     "it answers, the vote, the approval, "
+                                                                     "milestones and spending, as a timeline", {
+                "type": "object", "required": ["version", "currency", "record"],
+                "properties": {"version": {"type": "integer"}, "currency": {"type": "string"},
+                               "record": ref("Record"), "page": {"type": "string"}}},
+                [SLUG, YEAR, _param("code", {"type": "string", "minLength": 1, "maxLength": 60},
+                                    description="Budget-line code of the allocation", example="P01"), VERSION_Q],
+                bad_request=True),
             "/citizen-budgets/{slug}/{year}/execution": _op("Spending per funded allocation and quarter", {
                 "type": "object", "required": ["version", "currency", "allocated", "executed", "by_quarter",
                                                "allocations"],
@@ -132,7 +254,10 @@ def document(server_url: str) -> dict:
                                                   "over_allocation": {"type": "boolean"},
                                                   "quarters": {"type": "array"}, "milestones": {"type": "array"}}}}}},
                 [SLUG, YEAR, VERSION_Q], bad_request=True),
+            "/results/{slug}/{year}": _op("A decided budget cycle's results (public once voting is closed)",
+                                          ref("Results"), [SLUG, YEAR]),
         },
-        "components": {"schemas": {"Ref": REF, "Error": ERROR, "VersionMeta": VERSION_META, "Totals": TOTALS,
-                                   "Council": COUNCIL, "Allocation": ALLOCATION, "Snapshot": SNAPSHOT}},
+        "components": {"schemas": {"Results": RESULTS, "Ref": REF, "Error": ERROR, "VersionMeta": VERSION_META, "Totals": TOTALS,
+                                   "Council": COUNCIL, "Allocation": ALLOCATION, "Snapshot": SNAPSHOT,
+                                   "Record": RECORD}},
     }

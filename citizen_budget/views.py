@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from budget_app.cycles.codes import MAX_LENGTH as CODE_MAX_LENGTH
+from budget_app.errors import show_error
 from budget_app.exports import download
 from budget_app.extensions import db, limiter
 from budget_app.i18n import current_language
-from citizen_budget import bp, opendata, render, services
+from budget_app.tenancy import Council
+from citizen_budget import opendata, render, services
 from citizen_budget.forms import FeedbackForm
 from citizen_budget.models import CitizenBudgetVersion
+
+bp = Blueprint("citizen_budget", __name__, url_prefix="/citizen-budget")
 
 DOWNLOAD_CACHE = "public, max-age=86400, immutable"
 
@@ -35,7 +40,6 @@ def _version(versions, number: int) -> render.VersionInfo:
 @bp.route("/")
 def index():
     """Councils and years with a published citizen budget."""
-    from councils.models import Council
 
     rows = db.session.execute(
         select(Council.slug, Council.name_ar, Council.name_en, CitizenBudgetVersion.fiscal_year,
@@ -60,6 +64,27 @@ def version_page(slug: str, year: int, number: int):
     """An earlier (or the latest) version, still viewable as it was published."""
     versions = _versions_or_404(slug, year)
     return render.page_response(_version(versions, number), versions, current_language())
+
+
+@bp.route("/<slug>/<int:year>/allocations/<path:code>/")
+def allocation_record(slug: str, year: int, code: str):
+    """One allocation's public record, from the latest version: from the needs it answers to the
+    money spent on it (citizen_budget.records)."""
+    versions = _versions_or_404(slug, year)
+    return render.record_response(versions[0], versions, _code_or_404(code), current_language())
+
+
+@bp.route("/<slug>/<int:year>/v/<int:number>/allocations/<path:code>/")
+def version_allocation_record(slug: str, year: int, number: int, code: str):
+    """The record as an earlier version published it."""
+    versions = _versions_or_404(slug, year)
+    return render.record_response(_version(versions, number), versions, _code_or_404(code), current_language())
+
+
+def _code_or_404(code: str) -> str:
+    if not code or len(code) > CODE_MAX_LENGTH:
+        abort(404)
+    return code
 
 
 def _immutable(response: Response, version) -> Response:
@@ -90,6 +115,22 @@ def download_data(slug: str, year: int, number: int, fmt: str):
     return _immutable(response, version)
 
 
+@bp.route("/<slug>/<int:year>/v/<int:number>/<any(fairness, margins):table>.<fmt>")
+def download_report(slug: str, year: int, number: int, table: str, fmt: str):
+    """The fairness report or the margins of one version (resources of its Data Package)."""
+    version = _version(_versions_or_404(slug, year), number)
+    snapshot = render.snapshot_of(version)
+    if fmt not in ("csv", "xlsx") or not snapshot.get("fairness"):
+        abort(404)
+    if fmt == "csv":
+        response = Response(opendata.report_csv(snapshot, table), content_type="text/csv; charset=utf-8")
+    else:
+        response = Response(opendata.report_workbook(snapshot, table), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response.headers["Content-Disposition"] = f'attachment; filename="citizen-budget-{slug}-{year}-v{number}-{table}.{fmt}"'
+    return _immutable(response, version)
+
+
 @bp.route("/<slug>/<int:year>/v/<int:number>/datapackage.json")
 def datapackage(slug: str, year: int, number: int):
     """Fiscal Data Package descriptor; its resource ``budget.csv`` is next to it."""
@@ -116,12 +157,10 @@ def datapackage_zip(slug: str, year: int, number: int):
 
 
 def _feedback_limit() -> str:
-    from flask import current_app
     return current_app.config.get("CITIZEN_FEEDBACK_LIMIT", "5 per hour")
 
 
 def _attempts_limit() -> str:
-    from flask import current_app
     return current_app.config.get("CITIZEN_FEEDBACK_ATTEMPTS_LIMIT", "30 per hour")
 
 
@@ -131,7 +170,6 @@ def _attempts_limit() -> str:
 @limiter.limit(_attempts_limit, methods=["POST"])
 def feedback(slug: str, year: int):
     """Citizens' messages: the form, and the messages a coordinator has published (authors never shown)."""
-    from councils.models import Council
 
     versions = _versions_or_404(slug, year)
     council = db.session.get(Council, versions[0].council_id)
@@ -142,11 +180,9 @@ def feedback(slug: str, year: int):
         try:
             services.submit_feedback(council, year, form.body.data, form.contact.data or "")
         except services.CitizenBudgetError as exc:
-            db.session.rollback()
-            form.body.errors = [exc.message]
+            show_error(exc, form, "body")
             status = 400
         else:
-            db.session.commit()
             flash(_("Thank you. Your message was received; it will appear here after the council's coordinator "
                     "has read it."), "success")
             return redirect(url_for("citizen_budget.feedback", slug=slug, year=year))

@@ -1,17 +1,22 @@
 """Plotly figures of council work, built from the plain figures of ``services.summary``."""
 from __future__ import annotations
 
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from budget_app.charts import PALETTE, base_layout
 from budget_app.i18n import text_direction
 from councils.labels import GENDER_LABELS, PARTICIPANT_CATEGORY_LABELS, label
 from councils.models import GENDERS
 
+if TYPE_CHECKING:  # annotations only: the module itself imports it where it is used
+    import plotly.graph_objects as go
+
 
 def participants_figure(summary: dict) -> go.Figure:
     """Participants by category, one bar per gender (grouped)."""
+    import plotly.graph_objects as go  # plotly: imported when a chart is drawn, not at start-up
     categories = list(summary["participants"])
     names = [label(PARTICIPANT_CATEGORY_LABELS, c) for c in categories]
     fig = go.Figure()
@@ -30,7 +35,8 @@ def participants_figure(summary: dict) -> go.Figure:
 
 
 def recommendations_figure(summary: dict) -> go.Figure:
-    labels = [_("Done"), _("Open or in progress"), _("Dropped")]
+    import plotly.graph_objects as go  # plotly: imported when a chart is drawn, not at start-up
+    labels = [pgettext("recommendation", "Done"), _("Open or in progress"), _("Dropped")]
     values = [summary["recommendations_done"], summary["recommendations_open"], summary["recommendations_dropped"]]
     fig = go.Figure(go.Bar(x=labels, y=values, marker_color=[PALETTE[2], PALETTE[1], PALETTE[7]]))
     rtl = text_direction() == "rtl"

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from budget_app.auth.models import User
 from budget_app.demo import DemoContext
 from budget_app.extensions import db
+from budget_app.reference.models import TargetGroup
+from budget_app.tenancy import Council
 from budget_app.utils import utcnow
+from councils import services
+from councils.models import Meeting, PartnerOrganization, Recommendation
 
 # (council, kind, title, days from today, place, topic, trainer, attendees (emails), counts, minutes, outputs)
 MEETINGS = [
@@ -85,10 +90,6 @@ def _local(days: int, hour: int = 8) -> datetime:
 
 
 def seed(ctx: DemoContext) -> None:
-    from budget_app.auth.models import User
-    from budget_app.reference.models import TargetGroup
-    from councils import services
-    from councils.models import Council, Meeting, PartnerOrganization, Recommendation
 
     councils = {c.slug: c for c in Council.query}
     users = {u.email.split("@")[0]: u for u in User.query}

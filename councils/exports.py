@@ -1,21 +1,26 @@
 """Meetings (with attendance) and recommendations as pandas frames for CSV/Excel downloads."""
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from flask_babel import gettext as _
+from flask_babel import pgettext, to_user_timezone
 
 from councils.labels import (GENDER_LABELS, MEETING_KIND_LABELS, PARTICIPANT_CATEGORY_LABELS,
                              RECOMMENDATION_KIND_LABELS, RECOMMENDATION_STATUS_LABELS, label)
 from councils.models import GENDERS, PARTICIPANT_CATEGORIES
 
+if TYPE_CHECKING:  # annotations only: the module itself imports it where it is used
+    import pandas as pd
+
 
 def _local(dt):
-    from flask_babel import to_user_timezone
     return to_user_timezone(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
 
 
 def meetings_frames(meetings, members_by_user: dict) -> dict[str, pd.DataFrame]:
     """Two sheets: one row per meeting with counts; one row per member present."""
+    import pandas as pd  # pandas: imported when a download is built, not at start-up
     rows, attendance = [], []
     for m in meetings:
         row = {
@@ -48,6 +53,7 @@ def meetings_frames(meetings, members_by_user: dict) -> dict[str, pd.DataFrame]:
 
 
 def recommendations_frame(recommendations) -> pd.DataFrame:
+    import pandas as pd  # pandas: imported when a download is built, not at start-up
     rows = [{
         _("Number"): r.id,
         _("Meeting"): r.meeting.title if r.meeting else "",
@@ -55,7 +61,7 @@ def recommendations_frame(recommendations) -> pd.DataFrame:
         _("Kind"): label(RECOMMENDATION_KIND_LABELS, r.kind),
         _("Text"): r.text,
         _("Responsible"): r.owner,
-        _("Due date"): r.due_date.isoformat() if r.due_date else "",
+        pgettext("recommendation", "Due date"): r.due_date.isoformat() if r.due_date else "",
         _("Follow-up status"): label(RECOMMENDATION_STATUS_LABELS, r.status),
         _("Overdue"): _("Yes") if r.is_overdue() else _("No"),
         _("Follow-up note"): r.follow_up_note,

@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from councils.labels import (GENDER_LABELS, MEETING_KIND_LABELS, MOU_STATUS_LABELS, PARTICIPANT_CATEGORY_LABELS,
-                             PARTNER_TYPE_LABELS, RECOMMENDATION_KIND_LABELS, RECOMMENDATION_STATUS_LABELS)
-from councils.models import GENDERS, ORGANIZATION_TYPE_LABELS, PARTICIPANT_CATEGORIES, ROLE_LABELS
+from budget_app.auth.services import find_user
+from budget_app.bounds import IntegerField
+from budget_app.tenancy import ORGANIZATION_TYPE_LABELS, ROLE_LABELS
+from councils.labels import (GENDER_LABELS, MEETING_KIND_LABELS, MEMBER_GENDER_LABELS, MOU_STATUS_LABELS,
+                             PARTICIPANT_CATEGORY_LABELS, PARTNER_TYPE_LABELS, RECOMMENDATION_KIND_LABELS,
+                             RECOMMENDATION_STATUS_LABELS)
+from councils.models import GENDERS, PARTICIPANT_CATEGORIES, PartnerOrganization
 
 MAX_COUNT = 100_000
 
@@ -71,14 +76,14 @@ class RecommendationForm(FlaskForm):
                                                  Length(max=5000)])
     owner = StringField(_l("Responsible (person or organization)"),
                         validators=[DataRequired(_l("Enter who is responsible.")), Length(max=200)])
-    due_date = DateField(_l("Due date"), validators=[Optional()])
+    due_date = DateField(lazy_pgettext("recommendation", "Due date"), validators=[Optional()])
 
 
 class FollowUpForm(FlaskForm):
     status = SelectField(_l("Follow-up status"), choices=_choices(RECOMMENDATION_STATUS_LABELS))
     owner = StringField(_l("Responsible (person or organization)"),
                         validators=[DataRequired(_l("Enter who is responsible.")), Length(max=200)])
-    due_date = DateField(_l("Due date"), validators=[Optional()])
+    due_date = DateField(lazy_pgettext("recommendation", "Due date"), validators=[Optional()])
     follow_up_note = TextAreaField(_l("Follow-up note"), validators=[Optional(), Length(max=5000)])
 
 
@@ -103,7 +108,6 @@ class PartnerForm(FlaskForm):
         self._council, self._partner = council, partner
 
     def validate_name(self, field):
-        from councils.models import PartnerOrganization
         if self._council is None:
             return
         other = PartnerOrganization.query.filter_by(council_id=self._council.id, name=field.data.strip()).first()
@@ -116,6 +120,12 @@ class PartnerForm(FlaskForm):
                 and not self.mou_signed_on.errors:
             self.mou_signed_on.errors = list(self.mou_signed_on.errors) + [
                 _l("Enter the date the memorandum was signed.")]
+            ok = False
+        if self.mou_status.data in ("none", "in_preparation") and self.mou_signed_on.data:
+            # A signing date on an unsigned memorandum would be published as if it were signed.
+            self.mou_signed_on.errors = list(self.mou_signed_on.errors) + [
+                _l("A memorandum that is not signed yet has no signing date: remove the date, or set the "
+                   "status to signed if it was signed.")]
             ok = False
         return ok
 
@@ -135,9 +145,10 @@ class MemberAddForm(FlaskForm):
     organization_name = StringField(_l("Organization represented"),
                                     validators=[DataRequired(_l("Enter the organization.")), Length(max=200)])
     organization_type = SelectField(_l("Type of organization"), choices=_choices(ORGANIZATION_TYPE_LABELS))
+    partner_organization_id = SelectField(_l("The organization in the partner directory"), coerce=int, default=0)
+    gender = SelectField(_l("Gender"), choices=_choices(MEMBER_GENDER_LABELS), default="")
 
     def validate_email(self, field):
-        from budget_app.auth.services import find_user
         if find_user(field.data) is None:
             raise ValidationError(_l("No account uses this email. An administrator creates accounts."))
 
@@ -147,3 +158,5 @@ class MemberEditForm(FlaskForm):
     organization_name = StringField(_l("Organization represented"),
                                     validators=[DataRequired(_l("Enter the organization.")), Length(max=200)])
     organization_type = SelectField(_l("Type of organization"), choices=_choices(ORGANIZATION_TYPE_LABELS))
+    partner_organization_id = SelectField(_l("The organization in the partner directory"), coerce=int, default=0)
+    gender = SelectField(_l("Gender"), choices=_choices(MEMBER_GENDER_LABELS), default="")

@@ -1,5 +1,6 @@
 """Labels of the council-work vocabulary (in the councils catalog), keyed by stored value."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 MEETING_KIND_LABELS = {
     "council_meeting": _l("Council meeting"),
@@ -15,11 +16,13 @@ PARTICIPANT_CATEGORY_LABELS = {
     "other": _l("Other participants"),
 }
 GENDER_LABELS = {"female": _l("Women"), "male": _l("Men")}
+# One person's gender, as recorded with their council membership ("" when not recorded).
+MEMBER_GENDER_LABELS = {"": _l("Not recorded"), "female": _l("Woman"), "male": _l("Man")}
 RECOMMENDATION_KIND_LABELS = {"recommendation": _l("Recommendation"), "decision": _l("Decision")}
 RECOMMENDATION_STATUS_LABELS = {
     "open": _l("Open"),
     "in_progress": _l("In progress"),
-    "done": _l("Done"),
+    "done": lazy_pgettext("recommendation", "Done"),
     "dropped": _l("Dropped"),
 }
 PARTNER_TYPE_LABELS = {

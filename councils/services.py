@@ -5,24 +5,28 @@ Services add and flush; the request commits once. Every change is audited.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import extract, func
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, extract, func, or_
 from sqlalchemy.orm import selectinload
 
 from budget_app import audit
 from budget_app.audit import AuditLog
+from budget_app.errors import DomainError
 from budget_app.extensions import db
+from budget_app.memberships import add_membership, remove_membership
+from budget_app.navigation import Task, activity_actions
+from budget_app.tenancy import Council, Membership
 from budget_app.utils import utcnow
 from councils.labels import ACTIVITY_LABELS
-from councils.models import (GENDERS, MEETING_KINDS, PARTICIPANT_CATEGORIES, Council, Meeting,
-                             MeetingAttendance, MeetingParticipantCount, Membership, PartnerOrganization,
-                             Recommendation)
+from councils.models import (GENDERS, MEETING_KINDS, MOU_STATUSES, PARTICIPANT_CATEGORIES, PARTNER_TYPES, Meeting,
+                             MeetingAttendance, MeetingParticipantCount, PartnerOrganization, Recommendation)
 
 MEETING_FIELDS = ("kind", "title", "held_at", "place", "agenda", "minutes", "topic", "trainer", "group_outputs")
 
 
-class CouncilWorkError(ValueError):
+class CouncilWorkError(DomainError):
     """A change refused for a reason the user can fix (the message is shown)."""
 
 
@@ -40,7 +44,7 @@ def save_meeting(council: Council, meeting: Meeting | None, *, data: dict, atten
     workshops, group outputs outside forums) are cleared.
     """
     if data.get("kind") not in MEETING_KINDS:
-        raise CouncilWorkError("kind")
+        raise CouncilWorkError(_l("Kind"), "kind")
     created = meeting is None
     if created:
         meeting = Meeting(council_id=council.id, created_by_id=getattr(user, "id", None))
@@ -70,7 +74,7 @@ def save_meeting(council: Council, meeting: Meeting | None, *, data: dict, atten
         for gender in GENDERS:
             n = int(counts.get((category, gender)) or 0)
             if n < 0:
-                raise CouncilWorkError("count")
+                raise CouncilWorkError(_l("Enter whole numbers, zero or more."), "counts")
             row = rows.get((category, gender))
             if n == 0:
                 if row is not None:
@@ -133,6 +137,48 @@ def save_partner(council: Council, partner: PartnerOrganization | None, *, data:
     return partner
 
 
+def meeting_gender_totals(meeting: Meeting, members: dict) -> dict:
+    """Women and men at a meeting, members present (by the gender recorded with their membership)
+    and counted outside participants together; ``members`` maps user id → Membership.
+
+    Returns {"female", "male", "unrecorded", "members_female", "members_male", "outside_female",
+    "outside_male", "total"}."""
+    totals = dict.fromkeys(("members_female", "members_male", "unrecorded", "outside_female", "outside_male"), 0)
+    for attendance in meeting.attendances:
+        gender = getattr(members.get(attendance.user_id), "gender", "") or ""
+        if gender in GENDERS:
+            totals[f"members_{gender}"] += 1
+        else:
+            totals["unrecorded"] += 1
+    for count in meeting.participant_counts:
+        if count.gender in GENDERS:
+            totals[f"outside_{count.gender}"] += count.count
+    totals["female"] = totals["members_female"] + totals["outside_female"]
+    totals["male"] = totals["members_male"] + totals["outside_male"]
+    totals["total"] = totals["female"] + totals["male"] + totals["unrecorded"]
+    return totals
+
+
+def search_partners(council: Council, *, q: str = "", organization_type: str = "", mou_status: str = "",
+                    page: int = 1, per_page: int = 25) -> dict:
+    """One page of the council's partner directory: ``q`` searches name, services and contact;
+    type and memorandum status filter (unknown values are ignored). Returns items, total, has_next."""
+    query = PartnerOrganization.query.filter_by(council_id=council.id)
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.filter(db.or_(*(getattr(PartnerOrganization, col).ilike(pattern, escape="\\")
+                                      for col in ("name", "services", "contact_name", "contact_email"))))
+    if organization_type in PARTNER_TYPES:
+        query = query.filter(PartnerOrganization.organization_type == organization_type)
+    if mou_status in MOU_STATUSES:
+        query = query.filter(PartnerOrganization.mou_status == mou_status)
+    total = query.count()
+    items = (query.options(selectinload(PartnerOrganization.target_groups))
+             .order_by(PartnerOrganization.name, PartnerOrganization.id)
+             .offset((page - 1) * per_page).limit(per_page + 1).all())
+    return {"items": items[:per_page], "total": total, "has_next": len(items) > per_page}
+
+
 def delete_partner(partner: PartnerOrganization) -> None:
     audit.record("partner.delete", partner, name=partner.name)
     db.session.delete(partner)
@@ -140,21 +186,29 @@ def delete_partner(partner: PartnerOrganization) -> None:
 
 
 # Membership, by the council's coordinator ------------------------------------
-def add_member(council: Council, user, *, role: str, organization_name: str, organization_type: str) -> Membership:
-    """Give ``user`` a role in ``council``; an existing membership keeps its id and changes role."""
-    from budget_app.admin.services import add_membership
+def add_member(council: Council, user, *, role: str, organization_name: str, organization_type: str,
+               gender: str | None = None, partner_organization_id=...) -> Membership:
+    """Give ``user`` a role in ``council``; an existing membership keeps its id and changes role.
+    ``partner_organization_id``: the partner the member represents (None: none; left out: unchanged)."""
     existing = Membership.query.filter_by(council_id=council.id, user_id=user.id).first()
     if existing is not None and existing.role == "director":
-        raise CouncilWorkError("director")
-    return add_membership(user, council, role=role, organization_name=organization_name,
-                          organization_type=organization_type)
+        raise CouncilWorkError(_l("This person is the council's budget director; "
+                                  "only an administrator changes that role."))
+    if partner_organization_id not in (None, ...):
+        partner = db.session.get(PartnerOrganization, int(partner_organization_id))
+        if partner is None or partner.council_id != council.id:
+            raise CouncilWorkError(_l("Choose an organization from this council's partner directory."))
+    membership = add_membership(user, council, role=role, organization_name=organization_name,
+                                organization_type=organization_type, gender=gender)
+    if partner_organization_id is not ...:
+        membership.partner_organization_id = partner_organization_id
+    return membership
 
 
 def remove_member(membership: Membership, by_user) -> None:
     """Remove a membership. Coordinators cannot remove themselves or the budget director."""
-    from budget_app.admin.services import remove_membership
     if not by_user.is_admin and (membership.user_id == by_user.id or membership.role == "director"):
-        raise CouncilWorkError("protected")
+        raise CouncilWorkError(_l("You cannot remove yourself or the budget director."))
     remove_membership(membership)
     db.session.flush()
 
@@ -187,8 +241,15 @@ def recommendations_query(council: Council, status: str | None = None, overdue: 
     return q.order_by(Recommendation.due_date.is_(None), Recommendation.due_date, Recommendation.id)
 
 
+def activity_labels() -> dict:
+    """Labels of the audit actions the council's activity feed shows: council work's own and
+    those the other features offer (a feature's activity_actions, budget_app.features)."""
+    return {**ACTIVITY_LABELS, **activity_actions()}
+
+
 def recent_activity(council: Council, limit: int = 10) -> list[AuditLog]:
-    return (AuditLog.query.filter(AuditLog.council_id == council.id, AuditLog.action.in_(list(ACTIVITY_LABELS)))
+    """The latest entries of the council's activity feed, their authors loaded."""
+    return (AuditLog.query.filter(AuditLog.council_id == council.id, AuditLog.action.in_(list(activity_labels())))
             .options(selectinload(AuditLog.user))
             .order_by(AuditLog.created_at.desc(), AuditLog.id.desc()).limit(limit).all())
 
@@ -242,3 +303,73 @@ def parse_date(value: str | None) -> date | None:
         return datetime.strptime(value or "", "%Y-%m-%d").date()
     except ValueError:
         return None
+
+
+# Tasks -----------------------------------------------------------------------
+DUE_SOON_DAYS = 14
+# Recommendations are often owned by a role rather than a person ("منسق المجلس"): a coordinator
+# owns those too.
+COORDINATOR_OWNER_NAMES = ("منسق المجلس", "المنسق", "Council coordinator", "Coordinator")
+
+
+def my_tasks(user, scope) -> list:
+    """Open recommendations of ``scope``'s councils owned by ``user`` (by name, email, the
+    organization they represent, or their coordinator role) that are overdue or due within
+    DUE_SOON_DAYS days. One query."""
+
+
+    if not scope.member_ids:
+        return []
+    today = utcnow().date()
+    names = [n for n in (getattr(user, "name", ""), getattr(user, "email", "")) if n]
+    rows = (db.session.query(Recommendation)
+            .join(Membership, and_(Membership.council_id == Recommendation.council_id, Membership.user_id == user.id))
+            .filter(Recommendation.council_id.in_(scope.member_ids),
+                    Recommendation.status.in_(("open", "in_progress")),
+                    Recommendation.due_date.isnot(None),
+                    Recommendation.due_date <= today + timedelta(days=DUE_SOON_DAYS),
+                    or_(func.trim(Recommendation.owner).in_(names or [""]),
+                        func.trim(Recommendation.owner) == Membership.organization_name,
+                        and_(Membership.role == "coordinator",
+                             func.trim(Recommendation.owner).in_(COORDINATOR_OWNER_NAMES))))
+            .order_by(Recommendation.due_date, Recommendation.id).all())
+    tasks = []
+    for r in rows:
+        council = scope.councils[r.council_id]
+        if r.council_id in scope.manage_ids:  # coordinators follow it up on its own page
+            endpoint, values = "councils.recommendation_edit", {"slug": council.slug, "rec_id": r.id}
+        else:
+            endpoint, values = "councils.recommendation_list", {"slug": council.slug}
+        tasks.append(Task(kind="recommendation", council=council, title=r.text, endpoint=endpoint, values=values,
+                          due_on=r.due_date, overdue=r.due_date < today))
+    return tasks
+
+
+# The activity feed's objects (a feature's activity_objects, budget_app.features) ------------------
+def _int_ids(ids) -> list[int]:
+    return [int(i) for i in ids if str(i).isdigit()]
+
+
+def describe_meetings(council, ids) -> dict:
+    """Meetings of ``council`` by id: (title, page)."""
+    rows = Meeting.query.filter(Meeting.council_id == council.id, Meeting.id.in_(_int_ids(ids))).all()
+    return {m.id: (m.title, "councils.meeting_detail", {"slug": council.slug, "meeting_id": m.id}) for m in rows}
+
+
+def describe_recommendations(council, ids) -> dict:
+    rows = Recommendation.query.filter(Recommendation.council_id == council.id,
+                                       Recommendation.id.in_(_int_ids(ids))).all()
+    return {r.id: (r.text if len(r.text) <= 90 else r.text[:89] + "…", "councils.recommendation_list",
+                   {"slug": council.slug}) for r in rows}
+
+
+def describe_partners(council, ids) -> dict:
+    rows = PartnerOrganization.query.filter(PartnerOrganization.council_id == council.id,
+                                            PartnerOrganization.id.in_(_int_ids(ids))).all()
+    return {p.id: (p.name, "councils.partner_list", {"slug": council.slug}) for p in rows}
+
+
+def describe_memberships(council, ids) -> dict:
+    rows = (Membership.query.filter(Membership.council_id == council.id, Membership.id.in_(_int_ids(ids)))
+            .options(selectinload(Membership.user)).all())
+    return {m.id: (m.user.display_name, None, {}) for m in rows}

@@ -1,12 +1,15 @@
 """Plotly figure of a ranking round's aggregated result."""
 from __future__ import annotations
 
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 
 from budget_app.charts import PALETTE, base_layout
 from budget_app.i18n import text_direction
 from priorities.models import METHOD_POINTS
+
+if TYPE_CHECKING:  # annotations only: the module itself imports it where it is used
+    import plotly.graph_objects as go
 
 
 def _short(text: str, n: int = 32) -> str:
@@ -15,6 +18,7 @@ def _short(text: str, n: int = 32) -> str:
 
 def results_figure(rnd, rows) -> go.Figure:
     """Horizontal bars, best on top: total points or Borda score per priority."""
+    import plotly.graph_objects as go  # plotly: imported when a chart is drawn, not at start-up
     rows = list(rows)[::-1]  # plotly draws the first bar at the bottom
     axis_title = _("Total points") if rnd.method == METHOD_POINTS else _("Borda score")
     fig = go.Figure(go.Bar(

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from budget_app.auth.models import User
 from budget_app.demo import DemoContext
 from budget_app.extensions import db
+from budget_app.reference.models import Locality, Sector, TargetGroup
+from budget_app.tenancy import Council
 from budget_app.utils import utcnow
+from councils.models import Meeting
+from budget_app.uploads import demo as upload_demo
+from budget_app.uploads import services as uploads
+from priorities import evidence, services
+from priorities.models import Priority, PriorityComment, RankingRound
 
 # (title_ar, title_en, sector, target groups, locality, beneficiaries, evidence, author, organization, status)
 HEBRON = [
@@ -69,6 +77,8 @@ HEBRON = [
      "member8", "مكتب يونيسف – الخليل", "submitted"),
     ("تأهيل مراكز الإيواء للنساء المعنفات", "Upgrading shelters for women survivors of violence",
      "women-protection", ["women"], None, 40, "partner_report", "member5", "جمعية المرأة العاملة", "draft"),
+    ("ساحة لعب آمنة للأطفال في يطا", "Safe play area for children in Yatta", "childhood", ["children"], "yatta",
+     160, "field_visit", "member7", "مجلس بلدي يطا", "submitted"),
 ]
 NABLUS = [
     ("مركز تأهيل للأشخاص ذوي الإعاقة في بلاطة", "Rehabilitation centre in Balata camp", "disability",
@@ -99,8 +109,6 @@ ROUND_TITLE = "جولة ترتيب الأولويات بالنقاط"
 
 
 def _priority(ctx, council, row, users, refs, year):
-    from priorities import services
-    from priorities.models import Priority
     title_ar, title_en, sector, groups, locality, beneficiaries, evidence, author, org, status = row
     existing = Priority.query.filter_by(council_id=council.id, title_ar=title_ar).first()
     if existing is not None:
@@ -118,12 +126,31 @@ def _priority(ctx, council, row, users, refs, year):
     return p, True
 
 
+# Photos and a field report as evidence: (priority index, kind, alt text ar, alt text en, file name).
+EVIDENCE = [
+    (0, "photo", "الغرفة المقترحة للحضانة في الطابق الأرضي لمركز الجمعية في يطا",
+     "The room proposed for the nursery, on the ground floor of the association's centre in Yatta", "nursery-room.jpg"),
+    (0, "document", "", "", "تقرير الزيارة الميدانية - يطا.pdf"),
+    (1, "photo", "مبنى النادي النهاري المقترح في حي الحرس بمدينة الخليل",
+     "The building proposed for the day club, in Al-Haras, Hebron city", "day-club.jpg"),
+    (25, "photo", "قطعة الأرض الخالية المقترحة لساحة اللعب قرب مدرسة يطا الأساسية",
+     "The empty plot proposed for the play area, near Yatta primary school", "play-area-plot.jpg"),
+]
+
+
+def _evidence(ctx, made, users) -> None:
+    for index, kind, alt_ar, alt_en, name in EVIDENCE:
+        priority = made[index]
+        present = uploads.attachments_of(evidence.OBJECT_TYPE, [priority.id])[priority.id]
+        if any(a.original_name == name for a in present):
+            continue
+        data = upload_demo.site_photo(index) if kind == "photo" else upload_demo.report_pdf(index)
+        uploads.attach(evidence.OWNER, priority, data=data, filename=name, user=priority.author, alt_text_ar=alt_ar,
+                       alt_text_en=alt_en)
+        ctx.count("attachment")
+
+
 def seed(ctx: DemoContext) -> None:
-    from budget_app.auth.models import User
-    from budget_app.reference.models import Locality, Sector, TargetGroup
-    from councils.models import Council, Meeting
-    from priorities import services
-    from priorities.models import PriorityComment, RankingRound
 
     year = utcnow().year
     councils = {c.slug: c for c in Council.query}
@@ -157,6 +184,7 @@ def seed(ctx: DemoContext) -> None:
                     services.add_comment(made[index], users[author], body)
                     ctx.count("priority_comment")
             hebron_made = made
+            _evidence(ctx, made, users)
     db.session.flush()
 
     hebron = councils["hebron"]

@@ -1,13 +1,18 @@
 """Priorities and round results as pandas frames for CSV/Excel downloads."""
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from priorities.labels import EVIDENCE_LABELS, METHOD_LABELS, STATUS_LABELS, label
 
+if TYPE_CHECKING:  # annotations only: the module itself imports it where it is used
+    import pandas as pd
+
 
 def priorities_frame(priorities, comment_counts: dict) -> pd.DataFrame:
+    import pandas as pd  # pandas: imported when a download is built, not at start-up
     rows = [{
         _("Number"): p.id,
         _("Fiscal year"): p.fiscal_year,
@@ -29,12 +34,13 @@ def priorities_frame(priorities, comment_counts: dict) -> pd.DataFrame:
 
 
 def results_frames(rnd, result: dict) -> dict[str, pd.DataFrame]:
+    import pandas as pd  # pandas: imported when a download is built, not at start-up
     rows = [{
         _("Position"): r.position,
         _("Number"): r.priority.id,
         _("Title (Arabic)"): r.priority.title_ar,
         _("Title (English)"): r.priority.title_en,
-        _("Score"): r.score,
+        pgettext("ranking round", "Score"): r.score,
         _("Members who gave points or a rank"): r.voters,
     } for r in result["rows"]]
     about = pd.DataFrame([

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField,
+from wtforms import (BooleanField, DateTimeLocalField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from budget_app.bounds import IntegerField
 from priorities.labels import EVIDENCE_LABELS, METHOD_LABELS
 
 MIN_YEAR, MAX_YEAR = 2000, 2100

@@ -93,6 +93,15 @@ class Priority(db.Model):
     def description(self) -> str:
         return localized(self, "description")
 
+    def can_edit(self, user) -> bool:
+        """The council's coordinators edit any priority but a merged one; its author edits it while
+        it is a draft or submitted."""
+        if self.status == STATUS_MERGED or not getattr(user, "is_authenticated", False):
+            return False
+        if self.council.can_manage(user):
+            return True
+        return self.author_id == user.id and self.status in (STATUS_DRAFT, STATUS_SUBMITTED)
+
     def __repr__(self) -> str:
         return f"<Priority {self.id} {self.status}>"
 
@@ -140,6 +149,10 @@ class RankingRound(db.Model):
         """Closed once ``closes_at`` has passed (checked at request time) or closed early."""
         now = now or utcnow()
         return self.closed_early_at is not None or now >= self.closes_at
+
+    def can_vote(self, user) -> bool:
+        """Members of the council (any role) cast a ballot while the round is open."""
+        return bool(getattr(user, "is_authenticated", False) and self.council.is_member(user) and not self.is_closed())
 
     @property
     def closed_at(self) -> datetime:

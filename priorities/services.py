@@ -8,17 +8,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_
+from flask_babel import lazy_ngettext
+from flask_login import current_user
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import selectinload
 
 from budget_app import audit
+from budget_app.errors import DomainError
 from budget_app.extensions import db
+from budget_app.navigation import Task
+from budget_app.tenancy import SEAT_ROLES, Membership
+from budget_app.transaction import retry_on_conflict
 from budget_app.utils import utcnow
-from councils.models import Membership
-from priorities import search
-from priorities.models import (METHOD_POINTS, METHOD_RANKING, METHODS, STATUS_DECLINED, STATUS_DRAFT,
-                               STATUS_MERGED, STATUS_SHORTLISTED, STATUS_SUBMITTED, Priority, PriorityComment,
-                               RankingRound, RoundBallot, RoundBallotItem, ranking_round_priority)
+from priorities import notices, search
+from priorities.models import (METHOD_POINTS, METHOD_RANKING, METHODS, STATUS_DECLINED, STATUS_DRAFT, STATUS_MERGED,
+                               STATUS_SHORTLISTED, STATUS_SUBMITTED, Priority, PriorityComment, RankingRound,
+                               RoundBallot, RoundBallotItem, priority_target_group, ranking_round_priority)
 
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 PRIORITY_FIELDS = ("fiscal_year", "title_ar", "title_en", "description_ar", "description_en", "sector_id",
@@ -26,12 +31,8 @@ PRIORITY_FIELDS = ("fiscal_year", "title_ar", "title_en", "description_ar", "des
                    "evidence_meeting_id", "proposing_organization")
 
 
-class PriorityError(ValueError):
+class PriorityError(DomainError):
     """A change refused for a reason the user can fix; ``str(error)`` is the message to show."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 def compute_search_text(p: Priority) -> str:
@@ -78,6 +79,7 @@ def shortlist_priority(priority: Priority) -> None:
     priority.status = STATUS_SHORTLISTED
     priority.decline_reason = ""
     audit.record("priority.shortlist", priority, title=priority.title_ar)
+    notices.priority_changed(priority, "priority_shortlisted")
 
 
 def unshortlist_priority(priority: Priority) -> None:
@@ -98,6 +100,7 @@ def decline_priority(priority: Priority, reason: str) -> None:
     priority.status = STATUS_DECLINED
     priority.decline_reason = reason
     audit.record("priority.decline", priority, title=priority.title_ar, reason=reason)
+    notices.priority_changed(priority, "priority_declined", reason=reason)
 
 
 def merge_priority(duplicate: Priority, survivor: Priority) -> None:
@@ -142,6 +145,7 @@ def merge_priority(duplicate: Priority, survivor: Priority) -> None:
     db.session.flush()
     db.session.expire(survivor, ["comments"])
     audit.record("priority.merge", duplicate, into=survivor.id, title=duplicate.title_ar)
+    notices.priority_merged(duplicate, survivor)
 
 
 def visible_priorities(council, user):
@@ -163,7 +167,6 @@ class PriorityFilters:
 
 def list_priorities(council, user, f: PriorityFilters):
     """The filtered, sorted listing (with sector, locality, target groups, author loaded at once)."""
-    from priorities.models import priority_target_group
     q = visible_priorities(council, user).options(
         selectinload(Priority.sector), selectinload(Priority.locality), selectinload(Priority.target_groups),
         selectinload(Priority.author))
@@ -213,7 +216,8 @@ def add_comment(priority: Priority, user, body: str) -> PriorityComment:
     comment = PriorityComment(priority_id=priority.id, author_id=user.id, body=body)
     db.session.add(comment)
     db.session.flush()
-    audit.record("priority.comment", comment, council_id=priority.council_id, priority=priority.id)
+    audit.record("priority.comment", comment, council_id=priority.council_id, actor=user, priority=priority.id)
+    notices.comment_added(priority, user)
     return comment
 
 
@@ -240,7 +244,7 @@ def moderate_comment(comment: PriorityComment, moderator, hide: bool) -> None:
     comment.hidden = hide
     comment.hidden_by_id = moderator.id if hide else None
     audit.record("priority.comment_hide" if hide else "priority.comment_show", comment,
-                 council_id=comment.priority.council_id)
+                 council_id=comment.priority.council_id, actor=moderator)
 
 
 # Ranking rounds --------------------------------------------------------------
@@ -265,6 +269,7 @@ def open_round(council, *, title: str, fiscal_year: int, method: str, points_bud
     db.session.add(rnd)
     db.session.flush()
     audit.record("round.open", rnd, method=method, priorities=len(shortlist), closes_at=closes_at)
+    notices.round_opened(rnd)
     return rnd
 
 
@@ -282,8 +287,15 @@ def open_rounds(council) -> list[RankingRound]:
                                       RankingRound.closes_at > now).order_by(RankingRound.closes_at).all())
 
 
-def validate_ballot(rnd: RankingRound, values: dict[int, int]) -> dict[int, int]:
+def home_card(council) -> dict:
+    """The council overview's card of open ranking rounds (templates/priorities/_home_rounds.html)."""
+    return {"rounds": open_rounds(council)}
+
+
+def validate_ballot(rnd, values: dict[int, int]) -> dict[int, int]:
     """Check a ballot against the round's method; returns {priority_id: points or rank} without zeros.
+    ``rnd`` is a ranking round or anything with its ``priorities``, ``method``, ``points_budget``
+    and ``top_n`` (a beneficiaries' consultation uses the same rules).
 
     Points: whole numbers ≥ 0 on the round's priorities, at most K in total, at least one.
     Ranking: ranks 1..N, no rank used twice, no gap (1, 2, 3…), at least one.
@@ -304,51 +316,56 @@ def validate_ballot(rnd: RankingRound, values: dict[int, int]) -> dict[int, int]
     if rnd.method == METHOD_POINTS:
         total = sum(clean.values())
         if total > rnd.points_budget:
-            raise PriorityError(_l("You gave %(total)s points; at most %(k)s can be distributed.",
-                                   total=total, k=rnd.points_budget))
+            raise PriorityError(lazy_ngettext("You gave %(num)s point; at most %(k)s can be distributed.",
+                                             "You gave %(num)s points; at most %(k)s can be distributed.", total,
+                                             k=rnd.points_budget))
     else:
         ranks = sorted(clean.values())
         if len(set(ranks)) != len(ranks):
             raise PriorityError(_l("Each rank can be given to one priority only."))
         if ranks[-1] > rnd.top_n:
-            raise PriorityError(_l("Rank at most %(n)s priorities.", n=rnd.top_n))
+            raise PriorityError(lazy_ngettext("Rank at most %(num)s priority.", "Rank at most %(num)s priorities.", rnd.top_n))
         if ranks != list(range(1, len(ranks) + 1)):
             raise PriorityError(_l("Use ranks 1, 2, 3… without gaps."))
     return clean
-
-
-def can_vote(rnd: RankingRound, user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and rnd.council.is_member(user) and not rnd.is_closed())
 
 
 def cast_ballot(rnd: RankingRound, user, values: dict[int, int]) -> RoundBallot:
     """Create or replace ``user``'s ballot in ``rnd`` (one per member, editable until the round closes).
 
     The (round, user) unique constraint keeps one ballot even under concurrent submissions: the
-    caller catches IntegrityError, rolls back and calls again (it then updates), or answers 409.
+    losing insert is undone to its savepoint and retried as an update (``retry_on_conflict``);
+    an IntegrityError escapes only if the collision persists.
     """
     if rnd.is_closed():
         raise PriorityError(_l("This round is closed; ballots can no longer be changed."))
     if not rnd.council.is_member(user):
         raise PriorityError(_l("Only members of the council vote in its rounds."))
     clean = validate_ballot(rnd, values)
-    ballot = (RoundBallot.query.filter_by(round_id=rnd.id, user_id=user.id).with_for_update().first())
-    now = utcnow()
-    created = ballot is None
-    if created:
-        ballot = RoundBallot(round_id=rnd.id, user_id=user.id, created_at=now, updated_at=now)
-        db.session.add(ballot)
-        db.session.flush()  # raises IntegrityError if another request created it meanwhile
-    else:
-        ballot.updated_at = now
-        RoundBallotItem.query.filter_by(ballot_id=ballot.id).delete()
-        db.session.expire(ballot, ["items"])
     field = "points" if rnd.method == METHOD_POINTS else "rank"
-    for pid, value in clean.items():
-        db.session.add(RoundBallotItem(ballot_id=ballot.id, priority_id=pid, **{field: value}))
-    db.session.flush()
+    round_id, user_id = rnd.id, user.id
+
+    def write() -> tuple[RoundBallot, bool]:
+        ballot = (RoundBallot.query.filter_by(round_id=round_id, user_id=user_id).with_for_update()
+                  .populate_existing().first())
+        now = utcnow()
+        created = ballot is None
+        if created:
+            ballot = RoundBallot(round_id=round_id, user_id=user_id, created_at=now, updated_at=now)
+            db.session.add(ballot)
+            db.session.flush()  # raises IntegrityError if another request created it meanwhile
+        else:
+            ballot.updated_at = now
+            RoundBallotItem.query.filter_by(ballot_id=ballot.id).delete()
+            db.session.expire(ballot, ["items"])
+        for pid, value in clean.items():
+            db.session.add(RoundBallotItem(ballot_id=ballot.id, priority_id=pid, **{field: value}))
+        db.session.flush()
+        return ballot, created
+
+    ballot, created = retry_on_conflict(write)
     audit.record("round.ballot" if created else "round.ballot_update", ballot, council_id=rnd.council_id,
-                 round=rnd.id)
+                 actor=user, round=rnd.id)
     return ballot
 
 
@@ -368,27 +385,81 @@ class ResultRow:
     position: int = 0
 
 
-def results(rnd: RankingRound) -> dict:
-    """The aggregated ranking: points summed (points method) or Borda scores (rank r of N gives
-    N − r + 1), sorted by score, then by number of voters, then by priority id; with participation."""
-    items = (db.session.query(RoundBallotItem.priority_id, RoundBallotItem.points, RoundBallotItem.rank)
-             .join(RoundBallot, RoundBallotItem.ballot_id == RoundBallot.id)
-             .filter(RoundBallot.round_id == rnd.id).all())
+def score_rows(method: str, top_n: int, priorities, items) -> list[ResultRow]:
+    """The aggregated ranking of ``priorities`` from ballot ``items`` ((priority id, points, rank)
+    tuples): points summed (points method) or Borda scores (rank r of N gives N − r + 1), sorted
+    by score, then by number of voters, then by priority id. Ranking rounds and beneficiaries'
+    consultations count the same way."""
     score, voters, firsts = {}, {}, {}
     for pid, points, rank in items:
-        if rnd.method == METHOD_POINTS:
+        if method == METHOD_POINTS:
             value = points or 0
         else:
-            value = (rnd.top_n - rank + 1) if rank and rank <= rnd.top_n else 0
+            value = (top_n - rank + 1) if rank and rank <= top_n else 0
             if rank == 1:
                 firsts[pid] = firsts.get(pid, 0) + 1
         score[pid] = score.get(pid, 0) + value
         voters[pid] = voters.get(pid, 0) + 1
-    rows = [ResultRow(p, score.get(p.id, 0), voters.get(p.id, 0), firsts.get(p.id, 0)) for p in rnd.priorities]
+    rows = [ResultRow(p, score.get(p.id, 0), voters.get(p.id, 0), firsts.get(p.id, 0)) for p in priorities]
     rows.sort(key=lambda r: (-r.score, -r.voters, r.priority.id))
     for i, row in enumerate(rows, start=1):
         row.position = i
+    return rows
+
+
+def results(rnd: RankingRound) -> dict:
+    """The round's aggregated ranking (:func:`score_rows`) with participation."""
+    items = (db.session.query(RoundBallotItem.priority_id, RoundBallotItem.points, RoundBallotItem.rank)
+             .join(RoundBallot, RoundBallotItem.ballot_id == RoundBallot.id)
+             .filter(RoundBallot.round_id == rnd.id).all())
+    rows = score_rows(rnd.method, rnd.top_n, rnd.priorities, items)
     ballots = RoundBallot.query.filter_by(round_id=rnd.id).count()
-    members = Membership.query.filter_by(council_id=rnd.council_id).count()
+    members = Membership.query.filter(Membership.council_id == rnd.council_id,
+                                      Membership.role.in_(SEAT_ROLES)).count()
     return {"rows": rows, "ballots": ballots, "members": members,
             "participation": (ballots / members) if members else 0.0}
+
+
+# Tasks -----------------------------------------------------------------------
+def my_tasks(user, scope) -> list:
+    """Ranking rounds open in ``scope``'s councils, with their closing time and whether ``user``
+    has voted (and may still change the ballot). One query."""
+
+
+    if not scope.member_ids:
+        return []
+    now = utcnow()
+    rows = (db.session.query(RankingRound, RoundBallot.id)
+            .outerjoin(RoundBallot, and_(RoundBallot.round_id == RankingRound.id, RoundBallot.user_id == user.id))
+            .filter(RankingRound.council_id.in_(scope.member_ids), RankingRound.closed_early_at.is_(None),
+                    RankingRound.closes_at > now)
+            .order_by(RankingRound.closes_at, RankingRound.id).all())
+    return [Task(kind="round_vote", council=scope.councils[rnd.council_id], title=rnd.title,
+                 endpoint="priorities.round_detail",
+                 values={"slug": scope.councils[rnd.council_id].slug, "round_id": rnd.id},
+                 closes_at=rnd.closes_at, done=ballot_id is not None) for rnd, ballot_id in rows]
+
+
+# The activity feed's objects (a feature's activity_objects, budget_app.features) ------------------
+def _int_ids(ids) -> list[int]:
+    return [int(i) for i in ids if str(i).isdigit()]
+
+
+def describe_priorities(council, ids) -> dict:
+    """Priorities of ``council`` by id that the reader may see (not someone else's draft)."""
+    rows = visible_priorities(council, current_user).filter(Priority.id.in_(_int_ids(ids))).all()
+    return {p.id: (p.title, "priorities.priority_detail", {"slug": council.slug, "priority_id": p.id}) for p in rows}
+
+
+def describe_comments(council, ids) -> dict:
+    """A comment is named by the priority it discusses."""
+    rows = (db.session.query(PriorityComment.id, Priority)
+            .join(Priority, Priority.id == PriorityComment.priority_id)
+            .filter(Priority.council_id == council.id, PriorityComment.id.in_(_int_ids(ids))).all())
+    return {cid: (p.title, "priorities.priority_detail", {"slug": council.slug, "priority_id": p.id})
+            for cid, p in rows}
+
+
+def describe_rounds(council, ids) -> dict:
+    rows = RankingRound.query.filter(RankingRound.council_id == council.id, RankingRound.id.in_(_int_ids(ids))).all()
+    return {r.id: (r.title, "priorities.round_detail", {"slug": council.slug, "round_id": r.id}) for r in rows}

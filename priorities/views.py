@@ -1,33 +1,41 @@
 """Priority pages: listing, recording, discussion, triage, ranking rounds, exports."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import to_utc
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from budget_app.charts import chart_payload
-from budget_app.errors import user_error
+from budget_app.bounds import int_arg
+from budget_app.charts import cached_payload, chart_payload
+from budget_app.errors import show_error, user_error
 from budget_app.exports import dated_name, download
 from budget_app.extensions import db
+from budget_app.pagination import paginate
 from budget_app.permissions import ensure, get_council_or_404
 from budget_app.reference.models import Locality, Sector, TargetGroup
+from budget_app.uploads import services as uploads
+from budget_app.uploads.checks import UploadRefused
+from budget_app.uploads.forms import AttachmentForm
+from budget_app.uploads.models import Attachment
 from budget_app.utils import utcnow
 from councils.models import Meeting
-from priorities import bp, charts, exports, services
+from priorities import charts, evidence, exports, labels, services
+from priorities.consultations import comparison
 from priorities.forms import CommentForm, DeclineForm, MergeForm, PriorityForm, RoundForm
 from priorities.labels import EVIDENCE_LABELS, METHOD_LABELS, SORT_LABELS, STATUS_LABELS
 from priorities.models import (STATUS_DRAFT, STATUS_MERGED, STATUS_SHORTLISTED, STATUS_SUBMITTED, Priority,
                                PriorityComment, RankingRound)
+
+bp = Blueprint("priorities", __name__, url_prefix="/councils/<slug>/priorities")
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
 @bp.context_processor
 def _labels():
-    from priorities import labels
     return {"plabels": labels}
 
 
@@ -43,8 +51,7 @@ def _priority_or_404(council, priority_id: int) -> Priority:
 
 
 def _int_arg(name):
-    value = request.args.get(name, type=int)
-    return value if value and value > 0 else None
+    return int_arg(name)
 
 
 def _filters() -> services.PriorityFilters:
@@ -63,16 +70,23 @@ def _localities(council):
     return q.order_by(Locality.sort_order, Locality.id).all()
 
 
+PAGE_SIZE = 50  # priorities per page of the list
+
+
 @bp.route("/")
 def priority_list(slug: str):
     council = get_council_or_404(slug)
     f = _filters()
-    priorities = services.list_priorities(council, current_user, f).all()
+    query = services.list_priorities(council, current_user, f)
+    page = paginate(query, PAGE_SIZE)
+    priorities = page.items
+    total = query.order_by(None).count() if page.has_next or page.page > 1 else len(priorities)
     counts = services.comment_counts([p.id for p in priorities])
     years = sorted({y for (y,) in db.session.query(Priority.fiscal_year).filter_by(council_id=council.id)}
                    | {utcnow().year}, reverse=True)
     return render_template("priorities/list.html", council=council, priorities=priorities, f=f, counts=counts,
-                           years=years, sectors=Sector.choices(), target_groups=TargetGroup.choices(),
+                           page=page, total=total, years=years, sectors=Sector.choices(),
+                           target_groups=TargetGroup.choices(),
                            localities=_localities(council), statuses=STATUS_LABELS, sorts=SORT_LABELS,
                            active_tab="priorities")
 
@@ -103,9 +117,9 @@ def _priority_form(council, priority=None) -> PriorityForm:
             membership = current_user.membership_in(council) if not current_user.is_admin else None
             if membership:
                 form.proposing_organization.data = membership.organization_name
-            if request.args.get("meeting", type=int) in {m.id for m in meetings}:
+            if int_arg("meeting") in {m.id for m in meetings}:
                 form.evidence_type.data = "meeting_recommendation"
-                form.evidence_meeting_id.data = request.args.get("meeting", type=int)
+                form.evidence_meeting_id.data = int_arg("meeting")
     return form
 
 
@@ -128,7 +142,6 @@ def priority_new(slug: str):
         priority = _save(council, None, form)
         if request.form.get("submit_now"):
             services.submit_priority(priority)
-        db.session.commit()
         flash(_("The priority is submitted to the council.") if priority.status == STATUS_SUBMITTED
               else _("The priority is saved as a draft. Submit it when it is ready."), "success")
         return redirect(url_for("priorities.priority_detail", slug=slug, priority_id=priority.id))
@@ -136,18 +149,13 @@ def priority_new(slug: str):
                            active_tab="priorities"), (400 if form.errors else 200)
 
 
-def _can_edit(council, priority) -> bool:
-    if priority.status == STATUS_MERGED:
-        return False
-    if council.can_manage(current_user):
-        return True
-    return priority.author_id == current_user.id and priority.status in (STATUS_DRAFT, STATUS_SUBMITTED)
-
-
 @bp.route("/<int:priority_id>/")
 def priority_detail(slug: str, priority_id: int):
     council = get_council_or_404(slug)
-    priority = _priority_or_404(council, priority_id)
+    return _detail_page(council, _priority_or_404(council, priority_id))
+
+
+def _detail_page(council, priority, evidence_form: AttachmentForm | None = None):
     can_manage = council.can_manage(current_user)
     comments = (PriorityComment.query.filter_by(priority_id=priority.id)
                 .options(selectinload(PriorityComment.author)).order_by(PriorityComment.created_at,
@@ -159,23 +167,58 @@ def priority_detail(slug: str, priority_id: int):
                 Priority.council_id == council.id, Priority.id != priority.id,
                 Priority.status.in_((STATUS_SUBMITTED, STATUS_SHORTLISTED))).order_by(Priority.id)]
     merged_from = Priority.query.filter_by(merged_into_id=priority.id).all()
+    can_edit = priority.can_edit(current_user)
     return render_template("priorities/detail.html", council=council, p=priority, comments=comments,
+                           consultations=comparison.for_priority(priority),
                            comment_form=CommentForm(), decline_form=DeclineForm(prefix="decline"),
-                           merge_form=merge_form, can_manage=can_manage, can_edit=_can_edit(council, priority),
+                           merge_form=merge_form, can_manage=can_manage, can_edit=can_edit,
                            can_edit_comment=lambda c: services.can_edit_comment(c, current_user),
                            merged_from=merged_from, evidence_labels=EVIDENCE_LABELS, statuses=STATUS_LABELS,
-                           active_tab="priorities")
+                           attachments=uploads.attachments_of(evidence.OBJECT_TYPE, [priority.id])[priority.id],
+                           evidence_form=evidence_form or (AttachmentForm(prefix="evidence", formdata=None)
+                                                           if can_edit else None),
+                           active_tab="priorities"), (400 if evidence_form is not None else 200)
+
+
+# Evidence: photos and documents -----------------------------------------------------
+@bp.route("/<int:priority_id>/evidence", methods=["POST"])
+def evidence_add(slug: str, priority_id: int):
+    council = get_council_or_404(slug)
+    priority = _priority_or_404(council, priority_id)
+    ensure(evidence.OWNER.can_attach(priority, current_user))
+    form = AttachmentForm(prefix="evidence")
+    if not form.validate_on_submit():
+        return _detail_page(council, priority, form)
+    try:
+        uploads.attach(evidence.OWNER, priority, data=form.file.data.read(), filename=form.file.data.filename,
+                       user=current_user, alt_text_ar=form.alt_text_ar.data, alt_text_en=form.alt_text_en.data)
+    except UploadRefused as error:
+        show_error(error, form)
+        return _detail_page(council, priority, form)
+    flash(_("The file is attached to the priority."), "success")
+    return redirect(url_for("priorities.priority_detail", slug=slug, priority_id=priority.id) + "#evidence")
+
+
+@bp.route("/<int:priority_id>/evidence/<int:attachment_id>/delete", methods=["POST"])
+def evidence_delete(slug: str, priority_id: int, attachment_id: int):
+    council = get_council_or_404(slug)
+    priority = _priority_or_404(council, priority_id)
+    ensure(evidence.OWNER.can_attach(priority, current_user))
+    attachment = Attachment.query.filter_by(id=attachment_id, object_type=evidence.OBJECT_TYPE,
+                                            object_id=priority.id).first_or_404()
+    uploads.remove(evidence.OWNER, priority, attachment, current_user)
+    flash(_("The file is removed."), "success")
+    return redirect(url_for("priorities.priority_detail", slug=slug, priority_id=priority.id) + "#evidence")
 
 
 @bp.route("/<int:priority_id>/edit", methods=["GET", "POST"])
 def priority_edit(slug: str, priority_id: int):
     council = get_council_or_404(slug)
     priority = _priority_or_404(council, priority_id)
-    ensure(_can_edit(council, priority))
+    ensure(priority.can_edit(current_user))
     form = _priority_form(council, priority)
     if form.validate_on_submit():
         _save(council, priority, form)
-        db.session.commit()
         flash(_("The priority is saved."), "success")
         return redirect(url_for("priorities.priority_detail", slug=slug, priority_id=priority.id))
     return render_template("priorities/form.html", council=council, form=form, priority=priority,
@@ -188,10 +231,8 @@ def _transition(slug, priority_id, action, *, manage=True, success=None):
     try:
         action(council, priority)
     except services.PriorityError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        show_error(error)
         return redirect(url_for("priorities.priority_detail", slug=slug, priority_id=priority_id))
-    db.session.commit()
     flash(success, "success")
     return redirect(url_for("priorities.priority_detail", slug=slug, priority_id=priority_id))
 
@@ -241,10 +282,8 @@ def priority_merge(slug: str, priority_id: int):
     try:
         services.merge_priority(priority, survivor)
     except services.PriorityError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+        show_error(error)
         return redirect(url_for("priorities.priority_detail", slug=slug, priority_id=priority_id))
-    db.session.commit()
     flash(_("The priorities are merged; comments and votes now count for this one."), "success")
     return redirect(url_for("priorities.priority_detail", slug=slug, priority_id=survivor.id))
 
@@ -259,10 +298,8 @@ def comment_add(slug: str, priority_id: int):
         try:
             comment = services.add_comment(priority, current_user, form.body.data)
         except services.PriorityError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
+            show_error(error)
         else:
-            db.session.commit()
             flash(_("Your comment is published."), "success")
             return redirect(url_for("priorities.priority_detail", slug=slug, priority_id=priority.id)
                             + f"#comment-{comment.id}")
@@ -288,7 +325,6 @@ def comment_edit(slug: str, priority_id: int, comment_id: int):
     form = CommentForm(obj=comment)
     if form.validate_on_submit():
         services.edit_comment(comment, current_user, form.body.data)
-        db.session.commit()
         flash(_("Your comment is saved."), "success")
         return redirect(url_for("priorities.priority_detail", slug=slug, priority_id=priority.id)
                         + f"#comment-{comment.id}")
@@ -302,7 +338,6 @@ def comment_moderate(slug: str, priority_id: int, comment_id: int):
     priority, comment = _comment_or_404(council, priority_id, comment_id)
     hide = request.form.get("action", "hide") != "show"
     services.moderate_comment(comment, current_user, hide)
-    db.session.commit()
     flash(_("The comment is hidden.") if hide else _("The comment is shown again."), "success")
     return redirect(url_for("priorities.priority_detail", slug=slug, priority_id=priority.id) + "#discussion")
 
@@ -334,11 +369,9 @@ def round_new(slug: str):
                 points_budget=form.points_budget.data or 10, top_n=form.top_n.data or 3,
                 closes_at=to_utc(form.closes_at.data),
                 results_visible_before_close=form.results_visible_before_close.data, user=current_user)
-        except services.PriorityError as exc:
-            db.session.rollback()
-            error = str(exc.message)
+        except services.PriorityError as exc:  # refused before anything was written
+            error = str(exc)
         else:
-            db.session.commit()
             flash(_("The round is open. Members can now cast their ballots."), "success")
             return redirect(url_for("priorities.round_detail", slug=slug, round_id=rnd.id))
     status = 400 if (form.errors or error) else 200
@@ -360,11 +393,16 @@ def _render_round(council, rnd, *, values=None, error=None, status=200):
     result = chart = None
     if rnd.results_visible():
         result = services.results(rnd)
-        chart = chart_payload(charts.results_figure(rnd, result["rows"]))
+        # The figure reads the method, each row's position, score and title (and the language).
+        chart = cached_payload(("round", rnd.id, rnd.method, tuple((r.position, r.score, r.priority.title)
+                                                                   for r in result["rows"])),
+                               lambda: chart_payload(charts.results_figure(rnd, result["rows"])))
     participation = services.results(rnd) if result is None else result
+    beneficiaries = comparison.for_round(rnd) if result else []
     return render_template("priorities/round_detail.html", council=council, rnd=rnd, ballot=ballot, values=values,
+                           beneficiaries=beneficiaries,
                            error=error, result=result, chart_json=chart, ballots=participation["ballots"],
-                           members=participation["members"], can_vote=services.can_vote(rnd, current_user),
+                           members=participation["members"], can_vote=rnd.can_vote(current_user),
                            can_manage=council.can_manage(current_user), methods=METHOD_LABELS,
                            active_tab="rounds"), status
 
@@ -390,23 +428,6 @@ def _ballot_values(rnd) -> tuple[dict, str | None]:
     return values, error
 
 
-def _save_ballot(round_id: int, values: dict) -> None:
-    """Cast and commit; when the same member's first ballot arrives twice at once, the unique
-    (round, user) constraint refuses the second insert: roll back and retry once as an update."""
-    from budget_app.auth.models import User
-    for attempt in (1, 2):
-        rnd = db.session.get(RankingRound, round_id)
-        user = db.session.get(User, current_user.id)
-        try:
-            services.cast_ballot(rnd, user, values)
-            db.session.commit()
-            return
-        except IntegrityError:
-            db.session.rollback()
-            if attempt == 2:
-                raise
-
-
 @bp.route("/rounds/<int:round_id>/ballot", methods=["POST"])
 def round_ballot(slug: str, round_id: int):
     council = get_council_or_404(slug)
@@ -424,13 +445,11 @@ def round_ballot(slug: str, round_id: int):
     if error:
         return _render_round(council, rnd, values=values, error=error, status=400)
     try:
-        _save_ballot(rnd.id, values)
-    except IntegrityError:
-        db.session.rollback()
+        services.cast_ballot(rnd, current_user, values)
+    except IntegrityError:  # still colliding after the service's retries
         raise user_error(409, _("Your ballot was sent twice at the same moment. Reload the page to see it."))
     except services.PriorityError as exc:
-        db.session.rollback()
-        return _render_round(council, rnd, values=values, error=str(exc.message), status=400)
+        return _render_round(council, rnd, values=values, error=str(exc), status=400)
     flash(_("Your ballot is saved. You can change it until the round closes."), "success")
     return redirect(url_for("priorities.round_detail", slug=slug, round_id=round_id))
 
@@ -442,10 +461,8 @@ def round_close(slug: str, round_id: int):
     try:
         services.close_round(rnd)
     except services.PriorityError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
+        show_error(exc)
     else:
-        db.session.commit()
         flash(_("The round is closed. The results are shown below."), "success")
     return redirect(url_for("priorities.round_detail", slug=slug, round_id=round_id))
 

@@ -19,6 +19,26 @@ from sqlalchemy import text
 from helpers import (PASSWORD, ROLE_EMAILS, Client, app_config, drop_postgres_database,  # noqa: F401
                      is_postgres, make_postgres_database, page_text, worker_id)
 
+def pytest_addoption(parser):
+    parser.addoption("--crawl", choices=("subset", "full"), default="subset",
+                     help="tests/crawl: 'subset' (make test) crawls in Arabic as every role; 'full' (CI) in "
+                          "Arabic and English with more URLs per route.")
+
+
+_CRAWL_SUMMARIES: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    """Collect the crawl's summary (sent by xdist workers with the report) to print at the end."""
+    if report.when == "call":
+        _CRAWL_SUMMARIES.extend(v for k, v in getattr(report, "user_properties", []) if k == "crawl_summary")
+
+
+def pytest_terminal_summary(terminalreporter):
+    for text in _CRAWL_SUMMARIES:
+        terminalreporter.write_line(text)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     if is_postgres():
@@ -83,7 +103,7 @@ def runner(app):
 def make_user(app):
     from budget_app.auth.models import User
     from budget_app.extensions import db
-    from councils.models import Council, Membership
+    from budget_app.tenancy import Council, Membership
 
     def factory(email: str, *, password: str = PASSWORD, is_admin: bool = False, roles: dict | None = None,
                 name: str = "", active: bool = True):
@@ -104,7 +124,7 @@ def make_user(app):
 @pytest.fixture
 def make_council(app):
     from budget_app.extensions import db
-    from councils.models import Council
+    from budget_app.tenancy import Council
 
     def factory(slug: str, **kw):
         council = Council(slug=slug, name_ar=kw.pop("name_ar", f"مجلس {slug}"),
@@ -122,7 +142,7 @@ def world(app, make_user):
     from budget_app import demo
     from budget_app.auth.models import User
     from budget_app.extensions import db
-    from councils.models import Council
+    from budget_app.tenancy import Council
 
     demo.seed_core(demo.DemoContext(password=PASSWORD, echo=lambda *a: None))
     db.session.commit()
@@ -133,3 +153,18 @@ def world(app, make_user):
                            password=PASSWORD)
 
 
+
+
+# The longest tests go first, so that the xdist workers share them out at the start instead of
+# one worker finishing a crawl alone at the end (the order of the rest is kept).
+LONG_FIRST = ("tests/crawl/", "tests/browser/test_phone_width.py", "tests/test_integer_fuzz.py",
+              "tests/test_navigation_crawl.py", "tests/tally/test_tally_random.py",
+              "tests/core/test_vote_integrity.py", "tests/browser/test_cycles_flow.py")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    def rank(item):
+        path = item.nodeid
+        return next((i for i, prefix in enumerate(LONG_FIRST) if path.startswith(prefix)), len(LONG_FIRST))
+
+    items.sort(key=rank)

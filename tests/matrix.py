@@ -8,17 +8,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-ROLES = ("anonymous", "outsider", "member", "coordinator", "director", "admin")
+ROLES = ("anonymous", "outsider", "member", "coordinator", "director", "reviewer", "admin")
 OK, LOGIN = "ok", "login"
 
-# Expected outcome per access level and role. "outsider" is a member of another council only.
+# Expected outcome per access level and role. "outsider" is a member of another council only; the
+# "reviewer" (the directorate's technical staff) reads the council's pages and reviews proposals
+# but holds no seat: what needs a seat ("seat": voting, priorities, rounds) is refused to them.
 LEVELS = {
     "public":  dict.fromkeys(ROLES, OK),
     "login":   {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN},
-    "admin":   {"anonymous": LOGIN, "outsider": 403, "member": 403, "coordinator": 403, "director": 403, "admin": OK},
-    "council": {"anonymous": LOGIN, "outsider": 404, "member": OK, "coordinator": OK, "director": OK, "admin": OK},
-    "manage":  {"anonymous": LOGIN, "outsider": 404, "member": 403, "coordinator": OK, "director": 403, "admin": OK},
-    "budget":  {"anonymous": LOGIN, "outsider": 404, "member": 403, "coordinator": 403, "director": OK, "admin": OK},
+    "admin":   {"anonymous": LOGIN, "outsider": 403, "member": 403, "coordinator": 403, "director": 403,
+                "reviewer": 403, "admin": OK},
+    "council": {"anonymous": LOGIN, "outsider": 404, "member": OK, "coordinator": OK, "director": OK, "reviewer": OK,
+                "admin": OK},
+    "seat":    {"anonymous": LOGIN, "outsider": 404, "member": OK, "coordinator": OK, "director": OK, "reviewer": 403,
+                "admin": OK},
+    "manage":  {"anonymous": LOGIN, "outsider": 404, "member": 403, "coordinator": OK, "director": 403,
+                "reviewer": 403, "admin": OK},
+    "budget":  {"anonymous": LOGIN, "outsider": 404, "member": 403, "coordinator": 403, "director": OK,
+                "reviewer": 403, "admin": OK},
+    "review":  {"anonymous": LOGIN, "outsider": 404, "member": 403, "coordinator": 403, "director": 403,
+                "reviewer": OK, "admin": OK},
 }
 
 

@@ -1,6 +1,8 @@
 """Administration: users and their council roles, councils, reference lists, the audit log."""
-from flask import Blueprint
+from budget_app import audit_words
+from budget_app.admin.views import bp
+from budget_app.features import Feature
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+audit_words.register()
 
-from budget_app.admin import views  # noqa: E402,F401
+feature = Feature("admin", blueprints=(bp,))

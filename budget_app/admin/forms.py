@@ -1,10 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from budget_app import audit
 from budget_app.auth.forms import LANGUAGE_CHOICES, ValidEmail
-from councils.models import ORGANIZATION_TYPE_LABELS, ROLE_LABELS
+from budget_app.auth.services import find_user
+from budget_app.bounds import IntegerField
+from budget_app.tenancy import ORGANIZATION_TYPE_LABELS, ROLE_LABELS, Council
 
 
 class UserCreateForm(FlaskForm):
@@ -15,7 +18,6 @@ class UserCreateForm(FlaskForm):
     is_admin = BooleanField(_l("Administrator (ministry-wide)"))
 
     def validate_email(self, field):
-        from budget_app.auth.services import find_user
         if find_user(field.data):
             raise ValidationError(_l("A user with this email already exists."))
 
@@ -53,7 +55,6 @@ class CouncilForm(FlaskForm):
         self._council = council
 
     def validate_slug(self, field):
-        from councils.models import Council
         other = Council.query.filter_by(slug=field.data).first()
         if other is not None and other is not self._council:
             raise ValidationError(_l("Another council already uses this short name."))
@@ -84,8 +85,20 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter, changes nothing
 
-    actor = StringField(_l("Who"), validators=[Optional(), Length(max=254)])
-    action = StringField(_l("Action"), validators=[Optional(), Length(max=80)])
-    object_type = StringField(_l("Object type"), validators=[Optional(), Length(max=60)])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    actor = StringField(_l("Account (email)"), validators=[Optional(), Length(max=254)])
+    # Choices of the actions and kinds of object the features describe (budget_app.audit.words).
+    action = SelectField(_l("Action"), choices=[], default="")
+    object_type = SelectField(_l("Object type"), choices=[], default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = [("", _l("Any action"))] + audit.action_choices()
+        self.object_type.choices = [("", _l("Any kind of object"))] + audit.kind_choices()
+    date_from = DateField(_l("From date"), validators=[Optional()])
+    date_to = DateField(_l("To date"), validators=[Optional()])
+
+
+class MinistrySettingsForm(FlaskForm):
+    approval_quorum_min_pct = IntegerField(
+        _l("Lowest quorum a council's approval vote may have, % of the members frozen when voting opens"),
+        validators=[DataRequired(_l("Give the minimum quorum.")), NumberRange(1, 100)])

@@ -1,6 +1,6 @@
 """Accounts: log in, log out, set and change password, language and profile."""
-from flask import Blueprint
+from budget_app.features import Feature
+from budget_app.auth.views import bp
 
-bp = Blueprint("auth", __name__)
 
-from budget_app.auth import views  # noqa: E402,F401
+feature = Feature("auth", blueprints=(bp,))

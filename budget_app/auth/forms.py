@@ -16,6 +16,7 @@ class ValidEmail:
         self.message = message
 
     def __call__(self, form, field):
+        # heavy library: imported on first use, not at start-up
         from email_validator import EmailNotValidError, validate_email
 
         try:

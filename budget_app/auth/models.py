@@ -54,6 +54,8 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         if not self.password_hash:
+            # Hash anyway: an account without a password answers in the time a wrong one takes.
+            generate_password_hash(password or "x", method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
             return False
         return check_password_hash(self.password_hash, password)
 
@@ -114,3 +116,13 @@ class PasswordToken(db.Model):
         if token is None or token.used_at is not None or token.expires_at < utcnow():
             return None
         return token
+
+
+class LoginFailure(db.Model):
+    """One failed login, counted under a key (see budget_app.auth.throttle). Rows older than
+    the limit's window are deleted as new failures arrive."""
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -26,7 +26,9 @@ def authenticate(email: str, password: str) -> User | None:
         User(email="").set_password(password or "x")
         audit.record("auth.login_failed", email=normalize_email(email)[:254])
         return None
-    if not user.active or not user.check_password(password):
+    # The hash is checked first, so a deactivated account answers in the time a wrong password takes.
+    password_ok = user.check_password(password)
+    if not user.active or not password_ok:
         audit.record("auth.login_failed", user, actor=user, email=user.email)
         return None
     user.last_login_at = utcnow()

@@ -1,17 +1,38 @@
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from budget_app.auth import bp, services
+from budget_app import audit
+from budget_app.auth import services, throttle
 from budget_app.auth.forms import ChangePasswordForm, LoginForm, ProfileForm, SetPasswordForm
 from budget_app.auth.models import PasswordToken
+from budget_app.errors import render_error
 from budget_app.extensions import db, limiter
-from budget_app.i18n import LANG_COOKIE
+from budget_app.i18n import LANG_COOKIE, is_page_view, language_choice
 from budget_app.utils import utcnow
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.after_app_request
+def remember_language_in_profile(response):
+    """After a ``?lang=`` switch on a page view, a logged-in person's profile follows (so their
+    other browsers do); written in a savepoint and committed with the request."""
+    choice = language_choice()
+    if (choice and is_page_view(response) and getattr(current_user, "is_authenticated", False)
+            and current_user.locale != choice):
+        try:
+            with db.session.begin_nested():
+                services.set_locale(current_user, choice)
+        except Exception:  # the page is already made; a lost preference must not fail it
+            logging.getLogger("sharaka").warning("the language choice could not be saved to the profile")
+    return response
 
 
 def safe_next(target: str | None) -> str | None:
@@ -26,41 +47,42 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def login_failure_limit():
-    return current_app.config["LOGIN_FAILURE_LIMIT"]
+def _too_many_attempts(refusal: throttle.Refusal):
+    """429 saying when to try again, in the user's language."""
 
 
-def _account_key():
-    return "login-account:" + services.normalize_email(request.form.get("email", ""))
-
-
-def _login_failed(response) -> bool:
-    # A successful login redirects; a re-rendered form (200) is a failure that counts.
-    return response.status_code == 200
+    when = format_timedelta(refusal.retry_after, add_direction=True, threshold=1.1)
+    message = _("Too many failed attempts to log in to this account from this browser. Try again %(when)s.",
+                when=when)
+    body, status = render_error(429, message)
+    response = current_app.make_response((body, status))
+    response.headers["Retry-After"] = str(max(1, int(refusal.retry_after.total_seconds())))
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_failure_limit, methods=["POST"], deduct_when=_login_failed,
-               error_message="login")
-@limiter.limit(login_failure_limit, key_func=_account_key, methods=["POST"],
-               deduct_when=_login_failed, error_message="login")
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        email = services.normalize_email(form.email.data)
+        refusal = throttle.check(email)
+        if refusal is not None:
+            return _too_many_attempts(refusal)
+        throttle.slow_down(email)
+        user = services.authenticate(email, form.password.data)
         if user is not None:
             lang_cookie = request.cookies.get(LANG_COOKIE)
             if not user.locale and lang_cookie in current_app.config["LANGUAGES"]:
                 user.locale = lang_cookie
-            db.session.commit()
             session.clear()  # a fresh session: nothing from before login survives (no fixation)
             login_user(user)
             session["last_seen"] = utcnow().timestamp()
             session.permanent = True
-            return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
-        db.session.commit()  # keep the audit entry of the failure
+            response = redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+            return throttle.remember_device(response, email)
+        throttle.record_failure(email)  # kept (keep_on_error), with the audit entry of the failure
         flash(_("Wrong email or password."), "error")
     return render_template("auth/login.html", form=form)
 
@@ -69,7 +91,6 @@ def login():
 def logout():
     if current_user.is_authenticated:
         services.logout(current_user._get_current_object())
-        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -86,7 +107,6 @@ def set_password(token: str):
     form._email = record.user.email
     if form.validate_on_submit():
         services.set_password(record.user, form.new_password.data, token=record)
-        db.session.commit()
         logout_user()
         session.clear()
         flash(_("Your password is set. You can now log in."), "success")
@@ -101,9 +121,7 @@ def account():
     if profile.validate_on_submit():
         current_user.name = profile.name.data.strip()
         services.set_locale(current_user, profile.locale.data)
-        from budget_app import audit
         audit.record("user.profile", current_user)
-        db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.account"))
     return render_template("auth/account.html", profile=profile, password_form=ChangePasswordForm(prefix="pw"))
@@ -120,7 +138,6 @@ def change_password():
         else:
             user = current_user._get_current_object()
             services.set_password(user, form.new_password.data)
-            db.session.commit()
             # The version changed; keep this browser logged in with a fresh session.
             session.clear()
             login_user(user)

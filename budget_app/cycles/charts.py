@@ -1,11 +1,14 @@
 """Plotly figures of a cycle's results (labels in the page language; data tables sit next to them)."""
 from __future__ import annotations
 
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 
 from budget_app.charts import PALETTE, base_layout, chart_payload
 from budget_app.i18n import format_money, text_direction
+
+if TYPE_CHECKING:  # annotations only: the module itself imports it where it is used
+    import plotly.graph_objects as go
 
 FUNDED, NOT_FUNDED, LINE = PALETTE[2], PALETTE[1], PALETTE[7]
 
@@ -17,6 +20,7 @@ def payload(fig) -> str:
 def votes_chart(rows, cycle) -> go.Figure:
     """Bars of votes (or points) per proposal, funded and not funded in two colours and patterns
     (not colour alone), with the funding line at the lowest score that was funded."""
+    import plotly.graph_objects as go  # plotly: imported when a chart is drawn, not at start-up
     rtl = text_direction() == "rtl"
     ordered = sorted(rows, key=lambda r: (-r["score"], r["code"]))
     fig = go.Figure()
@@ -41,13 +45,14 @@ def votes_chart(rows, cycle) -> go.Figure:
                                     xaxis={"title": _("Budget-line code"), "categoryorder": "array",
                                            "categoryarray": [r["code"] for r in ordered],
                                            "autorange": "reversed" if rtl else True},
-                                    yaxis={"title": _("Votes") if cycle.ballot_method != "cumulative"
-                                           else _("Points"), "side": "right" if rtl else "left"}))
+                                    yaxis={"title": str(cycle.method.score_label),
+                                           "side": "right" if rtl else "left"}))
     return fig
 
 
 def envelope_chart(final_cost_minor: int, cycle) -> go.Figure:
     """One horizontal bar: the envelope split into allocated and left."""
+    import plotly.graph_objects as go  # plotly: imported when a chart is drawn, not at start-up
     rtl = text_direction() == "rtl"
     left = max(cycle.envelope_minor - final_cost_minor, 0)
     fig = go.Figure()
@@ -59,4 +64,24 @@ def envelope_chart(final_cost_minor: int, cycle) -> go.Figure:
                     hovertemplate=name + ": %{text}<extra></extra>")
     fig.update_layout(**base_layout(rtl, barmode="stack", height=200, margin={"l": 130, "r": 130, "t": 20, "b": 40},
                                     xaxis={"title": cycle.currency, "autorange": "reversed" if rtl else True}))
+    return fig
+
+
+def sandbox_chart(rows) -> go.Figure:
+    """The rule sandbox: per rule, the share of voters with a funded proposal and the share of the
+    envelope spent, side by side (two colours and patterns; the same numbers are in its table)."""
+    import plotly.graph_objects as go  # plotly: imported when a chart is drawn, not at start-up
+    rtl = text_direction() == "rtl"
+    fig = go.Figure()
+    labels = [r["label"] for r in rows]
+    for key, text, name, color, pattern in (
+            ("non_empty_share", "non_empty", _("Voters with a funded proposal"), FUNDED, ""),
+            ("spent_share", "spent_pct", _("Envelope spent"), PALETTE[0], "/")):
+        fig.add_bar(x=labels, y=[r[key] for r in rows], name=name, text=[r[text] for r in rows],
+                    textposition="outside", marker={"color": color, "pattern": {"shape": pattern}},
+                    hovertemplate="%{x}<br>" + name + ": %{text}<extra></extra>")
+    fig.update_layout(**base_layout(rtl, barmode="group", height=360,
+                                    xaxis={"autorange": "reversed" if rtl else True},
+                                    yaxis={"range": [0, 1.15], "tickformat": ".0%",
+                                           "side": "right" if rtl else "left"}))
     return fig

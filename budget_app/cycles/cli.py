@@ -1,27 +1,30 @@
 """``flask --app budget_app pb ...``: tally, import and export Pabulib ``.pb`` files."""
 from __future__ import annotations
 
-import json
+import functools
 import sys
 import time
 from fractions import Fraction
 from pathlib import Path
 
 import click
+from flask import current_app
 
-from budget_app.cycles import bp
-from budget_app.tally import RULES, PabulibError, parse_pb, tally_election
-
-PB_RULE_NAMES = {"greedy": "greedy", "equalshares": "mes", "equalshares/add1": "mes-add1",
-                 "equalshares/add1-comparison": "mes-add1", "phragmen": "phragmen"}
+from budget_app.cycles.ballots import bulk_insert_ballots
+from budget_app.cycles.blueprint import bp
+from budget_app.cycles.errors import CycleError
+from budget_app.cycles.exports import pb_text
+from budget_app.cycles.lifecycle import close_voting, create_cycle, open_voting
+from budget_app.cycles.methods import METHODS, PB_VOTE_TYPES
+from budget_app.cycles.models import AllocationProposal, BudgetCycle
+from budget_app.extensions import db
+from budget_app.tally.command import TallyCommandError, analyse_output, tally_output  # as python -m budget_app.tally
+from budget_app.tally.rules import RULES, rule_from_pb
+from budget_app.tenancy import Council
 
 
 def in_english(command):
     """Run a command inside an English request context: services translate their messages."""
-    import functools
-
-    from flask import current_app
-
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         with current_app.test_request_context("/?lang=en"):
@@ -30,6 +33,8 @@ def in_english(command):
 
 
 def _parse(path: str):
+    from budget_app.tally import PabulibError, parse_pb  # NumPy: loaded when a file is read, not at start-up
+
     try:
         return parse_pb(Path(path))
     except PabulibError as exc:
@@ -43,15 +48,37 @@ def _parse(path: str):
 @click.option("--rule", type=click.Choice(RULES), default="greedy", show_default=True)
 @click.option("--completion/--no-completion", default=False, help="After mes/mes-add1, complete with greedy.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"rule", "selected", "cost", "budget"} as JSON.')
-def tally_command(file, rule, completion, as_json):
-    """Tally a Pabulib FILE and print the ids of the selected projects."""
-    election = _parse(file)
-    result = tally_election(election, rule, completion=completion)
-    if as_json:
-        click.echo(json.dumps({"rule": rule, "selected": result.selected, "cost": result.total_cost,
-                               "budget": result.budget}))
-    else:
-        click.echo("\n".join(result.selected))
+@click.option("--explain", is_flag=True, help='With --json: add "voters" and "explanations" {id: {reason, '
+                                              'numbers}} (money in currency units); without: one line per project.')
+@click.option("--margins", "with_margins", is_flag=True,
+              help='Add "margins" {id: {"max_cost_funded", "extra_supporters_needed", "cost_headroom", '
+                   '"supporters_to_spare"}}, each checked by re-running the rule.')
+def tally_command(file, rule, completion, as_json, explain, with_margins):
+    """Tally a Pabulib FILE and print the ids of the selected projects.
+
+    With --explain, every project's explanation: for a project funded by equal shares its
+    "payments" [[amount, number_of_voters], ...] summing to its cost; for one left out for lack
+    of money its "supporters_budget" (what its supporters had left) and "reason"."""
+    try:
+        click.echo(tally_output(file, rule, completion=completion, as_json=as_json, explain=explain,
+                                with_margins=with_margins))
+    except TallyCommandError as exc:
+        raise click.ClickException(str(exc))
+
+
+@bp.cli.command("analyse")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--rule", type=click.Choice(RULES), default="greedy", show_default=True)
+@click.option("--completion/--no-completion", default=False, help="After mes/mes-add1, complete with greedy.")
+@click.option("--json", "as_json", is_flag=True, help="Print the fairness report as JSON.")
+def analyse_command(file, rule, completion, as_json):
+    """Fairness report of the outcome of a Pabulib FILE: percent_non_empty_handed, avg_satisfaction,
+    satisfaction_histogram, gini_coefficient_of_satisfaction (as pabutools.analysis), unspent money,
+    money against votes per category and target group, and the exact EJR-up-to-one / PJR check."""
+    try:
+        click.echo(analyse_output(file, rule, completion=completion, as_json=as_json))
+    except TallyCommandError as exc:
+        raise click.ClickException(str(exc))
 
 
 @bp.cli.command("import")
@@ -64,39 +91,22 @@ def tally_command(file, rule, completion, as_json):
 @in_english
 def import_command(file, slug, year, rule, keep_open):
     """Create a cycle from a Pabulib FILE: its projects as proposals and its ballots as anonymous ballots."""
-    from budget_app.cycles.models import AllocationProposal
-    from budget_app.cycles.services import (CycleError, bulk_insert_ballots, close_voting, create_cycle,
-                                            open_voting)
-    from budget_app.extensions import db
-    from councils.models import Council
-
     started = time.perf_counter()
     council = Council.query.filter_by(slug=slug).first()
     if council is None:
         raise click.ClickException(f"no council with slug {slug!r}")
     election = _parse(file)
     meta = election.meta
-    method, max_choices, points_total = {
-        "approval": ("approval", None, None), "choose-1": ("approval", 1, None),
-        "cumulative": ("cumulative", None, None), "scoring": ("cumulative", None, None),
-        "ordinal": ("ranked", None, None)}[election.vote_type]
-    lengths = election.ballot_ptr[1:] - election.ballot_ptr[:-1]
-    if method == "approval" and meta.get("max_length", "").isdigit():
-        max_choices = max_choices or int(meta["max_length"])
-    if method == "ranked":
-        max_choices = int(meta["max_length"]) if meta.get("max_length", "").isdigit() else int(lengths.max())
-    if method == "cumulative":
-        sums = [sum(election.ballot(i).values()) for i in range(election.num_voters)] or [1]
-        declared = meta.get("max_sum_points", "")
-        points_total = max(int(float(declared)) if declared.replace(".", "").isdigit() else 0, max(sums))
-    rule = rule or PB_RULE_NAMES.get(meta.get("rule", "").strip().lower(), "greedy")
+    method = METHODS[PB_VOTE_TYPES[election.vote_type]]
+    parameters = {"max_choices": None, "points_total": None} | method.from_pb(election)
+    rule = rule or rule_from_pb(meta.get("rule", ""))
     title = " ".join(x for x in (meta.get("unit", ""), meta.get("instance", ""), meta.get("subunit", "")) if x) \
         or Path(file).stem
     try:
         cycle = create_cycle(council, None, fiscal_year=year, title_ar=title, title_en=title,
                              description_en=meta.get("description", ""), description_ar=meta.get("description", ""),
                              envelope_minor=int(Fraction(election.budget) * 100), currency=meta.get("currency", "ILS")[:3]
-                             or "ILS", ballot_method=method, max_choices=max_choices, points_total=points_total,
+                             or "ILS", ballot_method=method.key, **parameters,
                              tally_rule=rule, mes_completion=rule == "mes-add1")
         cycle.source = Path(file).name[:250]
         for p in election.projects:
@@ -105,12 +115,9 @@ def import_command(file, slug, year, rule, keep_open):
                                               cost_minor=int(Fraction(p.cost) * 100)))
         db.session.flush()
         db.session.refresh(cycle)
-        open_voting(cycle)
+        open_voting(cycle, imported=True)
         code_of = {p.code: p.id for p in cycle.proposals}
-        n = bulk_insert_ballots(cycle, election.ballots(), kind={"cumulative": "cumulative", "scoring": "cumulative",
-                                                                  "ordinal": "ordinal"}.get(election.vote_type,
-                                                                                            "approval"),
-                                code_of=code_of)
+        n = bulk_insert_ballots(cycle, election.ballots(), code_of=code_of)
         if not keep_open:
             close_voting(cycle)
     except CycleError as exc:
@@ -131,10 +138,6 @@ def import_command(file, slug, year, rule, keep_open):
 @in_english
 def export_command(cycle_id, output):
     """Write a cycle's anonymized ballots (identities replaced, order shuffled) as a Pabulib file."""
-    from budget_app.cycles.exports import pb_text
-    from budget_app.cycles.models import BudgetCycle
-    from budget_app.extensions import db
-
     cycle = db.session.get(BudgetCycle, cycle_id)
     if cycle is None:
         raise click.ClickException(f"no cycle {cycle_id}")

@@ -8,15 +8,18 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, Field, IntegerField, RadioField, SelectField, SelectMultipleField,
+from wtforms import (BooleanField, DateField, Field, RadioField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from budget_app.cycles.models import APPROVAL_CHOICE_LABELS, METHOD_LABELS, METHODS, RULE_LABELS
+from budget_app.bounds import MAX_AMOUNT_MINOR, IntegerField
+from budget_app.cycles.codes import normalize_budget_line_code
+from budget_app.cycles.methods import METHODS
+from budget_app.cycles.models import APPROVAL_CHOICE_LABELS, REVIEW_OUTCOME_LABELS, RULE_LABELS
+from budget_app.i18n import ARABIC_DIGITS
 
 CURRENCIES = ("ILS", "USD", "JOD", "EUR")
-ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 def parse_amount(text) -> int | None:
@@ -33,21 +36,19 @@ def parse_amount(text) -> int | None:
         s = s.replace(",", "")
     if not re.fullmatch(r"\d+(\.\d+)?", s):
         raise ValueError("not a number")
+    if len(s.split(".")[0]) > 15:  # before Decimal: a 10,000-digit string is refused cheaply
+        raise AmountTooLarge("too large")
     value = Decimal(s)
     if value != value.quantize(Decimal("0.01")):
         raise ValueError("too many decimals")
-    return int(value * 100)
+    minor = int(value * 100)
+    if minor > MAX_AMOUNT_MINOR:
+        raise AmountTooLarge("too large")
+    return minor
 
 
-def parse_int(text) -> int | None:
-    if text is None:
-        return None
-    s = str(text).strip().translate(ARABIC_DIGITS)
-    if not s:
-        return None
-    if not re.fullmatch(r"-?\d+", s):
-        raise ValueError("not a whole number")
-    return int(s)
+class AmountTooLarge(ValueError):
+    """An amount beyond what the platform stores (see budget_app.bounds.MAX_AMOUNT_MINOR)."""
 
 
 class MoneyField(Field):
@@ -72,6 +73,8 @@ class MoneyField(Field):
         if valuelist:
             try:
                 self.data = parse_amount(valuelist[0])
+            except AmountTooLarge:
+                raise ValueError(_l("This amount is too large."))
             except (ValueError, InvalidOperation):
                 self.data = None
                 raise ValueError(_l("Enter an amount such as 120000 or 120000.50."))
@@ -102,7 +105,7 @@ class CycleForm(FlaskForm):
     description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=5000)])
     envelope = MoneyField(_l("Envelope"), validators=[InputRequired(_l("Give the envelope.")), positive])
     currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES], default="ILS")
-    ballot_method = RadioField(_l("Voting method"), choices=[(m, METHOD_LABELS[m]) for m in METHODS],
+    ballot_method = RadioField(_l("Voting method"), choices=[(m.key, m.label) for m in METHODS.values()],
                                default="approval")
     max_choices = IntegerField(_l("At most N choices (approval) / top N (ranked)"),
                                validators=[Optional(), NumberRange(1, 500)])
@@ -119,13 +122,10 @@ class CycleForm(FlaskForm):
     def validate(self, extra_validators=None):
         # Here rather than validate_<field>: Optional() stops the chain before inline validators run.
         ok = super().validate(extra_validators)
-        if self.ballot_method.data == "ranked" and not self.max_choices.data:
-            self.max_choices.errors = list(self.max_choices.errors) + [
-                str(_l("Ranked voting needs how many proposals each voter ranks."))]
-            ok = False
-        if self.ballot_method.data == "cumulative" and not self.points_total.data:
-            self.points_total.errors = list(self.points_total.errors) + [
-                str(_l("Cumulative voting needs the number of points each voter shares."))]
+        method = METHODS.get(self.ballot_method.data or "")
+        for name, message in (method.form_errors(self) if method else {}).items():
+            field = getattr(self, name)
+            field.errors = list(field.errors) + [message]
             ok = False
         return ok
 
@@ -141,9 +141,17 @@ def with_funding(form_class, sources, prefix="funding_"):
     return type(form_class.__name__, (form_class,), attrs)
 
 
+def budget_line_code(form, field):
+    """Refuse a code outside the documented character set (see ``budget_app.cycles.codes``)."""
+    try:
+        field.data = normalize_budget_line_code(field.data)
+    except ValueError as exc:
+        raise ValidationError(str(exc))
+
+
 class ProposalForm(FlaskForm):
     code = StringField(_l("Budget-line code (programme/activity)"),
-                       validators=[DataRequired(_l("Give the budget-line code.")), Length(max=60)])
+                       validators=[DataRequired(_l("Give the budget-line code.")), budget_line_code])
     title_ar = StringField(_l("Title (Arabic)"), validators=[DataRequired(_l("Give a title in Arabic.")),
                                                              Length(max=250)])
     title_en = StringField(_l("Title (English, optional)"), validators=[Optional(), Length(max=250)])
@@ -155,6 +163,8 @@ class ProposalForm(FlaskForm):
     cost = MoneyField(_l("Cost"), validators=[InputRequired(_l("Give the cost.")), positive])
     exclusive_group = StringField(_l("Mutually exclusive group (optional)"), validators=[Optional(), Length(max=60)])
     priority_ids = MultiCheckboxField(_l("Priorities it answers"), coerce=int)
+    proposing_organization_id = SelectField(_l("Proposing organization"), coerce=int, default=0)
+    implementing_organization_id = SelectField(_l("Implementing organization"), coerce=int, default=0)
 
 
 class ImportForm(FlaskForm):
@@ -169,6 +179,7 @@ class PaperMeetingForm(FlaskForm):
     meeting_id = SelectField(_l("Meeting"), coerce=int, default=0)
     meeting_label = StringField(_l("Or name the meeting"), validators=[Optional(), Length(max=250)])
     meeting_date = DateField(_l("Date of the meeting"), validators=[Optional()], default=date.today)
+    # (A meeting chosen from the list gives its own date; this date is for a meeting named by hand.)
 
 
 class PaperImportForm(PaperMeetingForm):
@@ -185,3 +196,24 @@ class ApprovalVoteForm(FlaskForm):
     choice = RadioField(_l("Your vote on the final allocation"),
                         choices=[(k, v) for k, v in APPROVAL_CHOICE_LABELS.items()],
                         validators=[DataRequired(_l("Choose yes, no or abstain."))])
+
+
+class ReviewForm(FlaskForm):
+    """The feasibility review of one proposal (the reviewer's form)."""
+    outcome = RadioField(_l("Outcome of the review"), choices=list(REVIEW_OUTCOME_LABELS.items()),
+                         validators=[DataRequired(_l("Choose feasible, feasible with changes or not feasible."))])
+    reason = TextAreaField(_l("Reason (shown publicly)"),
+                           validators=[DataRequired(_l("Give the reason for the review; it is shown publicly.")),
+                                       Length(max=5000)])
+    changes = TextAreaField(_l("What has to change (feasible with changes)"), validators=[Optional(), Length(max=5000)])
+    revised_cost = MoneyField(_l("Revised cost (feasible with changes)"), validators=[Optional(), positive])
+
+
+class DeclarationForm(FlaskForm):
+    """A member's declaration of interest before the council's approval vote."""
+    interest = RadioField(_l("Your declaration"),
+                          choices=[("none", _l("I have no interest in any of these proposals")),
+                                   ("interest", _l("I have an interest in the proposals ticked below"))],
+                          validators=[DataRequired(_l("Choose one of the two declarations."))])
+    codes = MultiCheckboxField(_l("Proposals you have an interest in"))
+    note = TextAreaField(_l("What the interest is (optional)"), validators=[Optional(), Length(max=2000)])

@@ -8,15 +8,17 @@ import json
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text,
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from budget_app.cycles import methods
 from budget_app.extensions import db
 from budget_app.i18n import localized
+from budget_app.tally.rules import TALLY_RULES, completes
 from budget_app.utils import utcnow
 
-# Phases, in order. Transitions are explicit service actions (see services.TRANSITIONS).
+# Phases, in order. Transitions are explicit service actions (see lifecycle.TRANSITIONS).
 PHASE_PREPARING = "preparing"
 PHASE_VOTING = "voting"
 PHASE_DECIDED = "decided"
@@ -33,38 +35,37 @@ PHASE_LABELS = {
     PHASE_CLOSED: _l("Closed"),
 }
 
-METHOD_APPROVAL = "approval"
-METHOD_COST_LIMITED = "cost_limited"
-METHOD_CUMULATIVE = "cumulative"
-METHOD_RANKED = "ranked"
-METHODS = (METHOD_APPROVAL, METHOD_COST_LIMITED, METHOD_CUMULATIVE, METHOD_RANKED)
-METHOD_LABELS = {
-    METHOD_APPROVAL: _l("Approval: choose the proposals you support"),
-    METHOD_COST_LIMITED: _l("Cost-limited: choose a set that fits the envelope"),
-    METHOD_CUMULATIVE: _l("Cumulative: share a number of points"),
-    METHOD_RANKED: _l("Ranked: rank your top choices"),
-}
-METHOD_SHORT_LABELS = {
-    METHOD_APPROVAL: _l("Approval"),
-    METHOD_COST_LIMITED: _l("Cost-limited"),
-    METHOD_CUMULATIVE: _l("Cumulative points"),
-    METHOD_RANKED: _l("Ranked"),
-}
-# How each ballot method is handed to the tally engine.
-METHOD_BALLOT_KIND = {METHOD_APPROVAL: "approval", METHOD_COST_LIMITED: "approval",
-                      METHOD_CUMULATIVE: "cumulative", METHOD_RANKED: "ordinal"}
-
-RULE_LABELS = {
-    "greedy": _l("Greedy by votes"),
-    "mes": _l("Method of Equal Shares"),
-    "mes-add1": _l("Method of Equal Shares (add-one completion)"),
-    "phragmen": _l("Sequential Phragmén"),
-}
+# The rules' names on the council's pages, from the one table of rules (budget_app.tally.rules).
+RULE_LABELS = {key: _l(rule.label) for key, rule in TALLY_RULES.items()}
 
 BALLOT_ONLINE = "online"
 BALLOT_PAPER = "paper"
 BALLOT_IMPORTED = "imported"
 BALLOT_SOURCE_LABELS = {BALLOT_ONLINE: _l("Online"), BALLOT_PAPER: _l("Paper"), BALLOT_IMPORTED: _l("Imported")}
+
+# The feasibility review of a proposal by the directorate's technical staff, before voting.
+REVIEW_FEASIBLE = "feasible"
+REVIEW_WITH_CHANGES = "feasible_with_changes"
+REVIEW_NOT_FEASIBLE = "not_feasible"
+REVIEW_OUTCOMES = (REVIEW_FEASIBLE, REVIEW_WITH_CHANGES, REVIEW_NOT_FEASIBLE)
+REVIEW_OUTCOME_LABELS = {
+    REVIEW_FEASIBLE: _l("Feasible"),
+    REVIEW_WITH_CHANGES: _l("Feasible with changes"),
+    REVIEW_NOT_FEASIBLE: _l("Not feasible"),
+}
+
+# Structured state the application reads whole (never queried inside): decoded once when the row
+# loads, None until it is set (SQL NULL, not JSON null). Plain JSON on PostgreSQL, not JSONB: JSONB
+# reorders an object's keys, and the order of the tally's keys is the order its pages show (the
+# rules compared, the explanations); nothing filters or indexes on these values.
+JSON_STATE = JSON(none_as_null=True)
+
+
+def json_state(value):
+    """``value`` as it reads back from a JSON column (what is not JSON becomes its text, keys become
+    strings), so that the object in memory and the row agree before the row is read again."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
 
 APPROVAL_CHOICES = ("yes", "no", "abstain")
 APPROVAL_CHOICE_LABELS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
@@ -87,31 +88,37 @@ class BudgetCycle(db.Model):
     phase: Mapped[str] = mapped_column(String(20), default=PHASE_PREPARING, index=True)
 
     # Voting rules (frozen when voting opens).
-    ballot_method: Mapped[str] = mapped_column(String(20), default=METHOD_APPROVAL)
+    ballot_method: Mapped[str] = mapped_column(String(20), default=methods.DEFAULT)  # a key of methods.METHODS
     max_choices: Mapped[int | None] = mapped_column(Integer, nullable=True)  # approval at most N; ranked top N
     points_total: Mapped[int | None] = mapped_column(Integer, nullable=True)  # cumulative K
     min_spend_pct: Mapped[int | None] = mapped_column(Integer, nullable=True)  # cost-limited minimum share
     tally_rule: Mapped[str] = mapped_column(String(20), default="greedy")
     mes_completion: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Frozen with the rules when voting opens (see lifecycle.open_voting): the quorum, and the
+    # electorate of the council's approval vote as {"user_ids": [...], "source": ..., "frozen_at": ...}.
     approval_quorum_pct: Mapped[int] = mapped_column(Integer, default=50)
+    electorate_json: Mapped[str] = mapped_column(Text, default="")
 
     voting_opened_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     voting_closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    rules_json: Mapped[str] = mapped_column(Text, default="")  # canonical frozen rules + proposals
+    # Text, not JSON: the canonical frozen rules + proposals, hashed into the fingerprint, must stay
+    # byte for byte what was hashed (a JSON column would re-serialize them). The electorate above
+    # stays canonical text too: frozen with the rules and written once (see migration 0011).
+    rules_json: Mapped[str] = mapped_column(Text, default="")
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
 
     # Stored tally (computed once at close; never recomputed per request).
-    tally_json: Mapped[str] = mapped_column(Text, default="")
+    tally_json: Mapped[dict | None] = mapped_column(JSON_STATE, nullable=True)
     tallied_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     # The director's override of the computed set, with its public reason.
-    override_json: Mapped[str] = mapped_column(Text, default="")
+    override_json: Mapped[dict | None] = mapped_column(JSON_STATE, nullable=True)
     override_reason: Mapped[str] = mapped_column(Text, default="")
     overridden_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     overridden_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True)
 
-    approval_result_json: Mapped[str] = mapped_column(Text, default="")
+    approval_result_json: Mapped[dict | None] = mapped_column(JSON_STATE, nullable=True)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     source: Mapped[str] = mapped_column(String(250), default="")  # e.g. the imported .pb file's name
     created_by_id: Mapped[int | None] = mapped_column(
@@ -138,8 +145,19 @@ class BudgetCycle(db.Model):
         return str(PHASE_LABELS.get(self.phase, self.phase))
 
     @property
+    def method(self) -> methods.BallotMethod:
+        """The ballot method object (labels, form, checks, tally kind): see ``budget_app.cycles.methods``."""
+        return methods.METHODS[self.ballot_method]
+
+    @property
     def method_label(self) -> str:
-        return str(METHOD_SHORT_LABELS.get(self.ballot_method, self.ballot_method))
+        method = methods.get(self.ballot_method)
+        return str(method.short_label) if method else self.ballot_method
+
+    @property
+    def completion_applies(self) -> bool:
+        """The rule is completed with greedy (spending what is left): the option is on and applies."""
+        return bool(self.mes_completion) and completes(self.tally_rule)
 
     @property
     def rule_label(self) -> str:
@@ -155,6 +173,11 @@ class BudgetCycle(db.Model):
         return PHASES.index(self.phase) >= PHASES.index(PHASE_DECIDED)
 
     @property
+    def ballot_proposals(self) -> list:
+        """The proposals on the ballot: all but those the review found not feasible."""
+        return [p for p in self.proposals if p.on_ballot]
+
+    @property
     def funding_total_minor(self) -> int:
         return sum(f.amount_minor for f in self.funding)
 
@@ -163,17 +186,43 @@ class BudgetCycle(db.Model):
         """Envelope minus the funding sources (positive: not yet covered; negative: over)."""
         return self.envelope_minor - self.funding_total_minor
 
+    # The JSON columns are decoded once, when the row loads (a page reads ``cycle.tally`` once per
+    # proposal row). Their values are shared: read them, do not change them in place (a change in
+    # place is not saved); assign a new value instead.
     @property
     def tally(self) -> dict | None:
-        return json.loads(self.tally_json) if self.tally_json else None
+        return self.tally_json or None
 
     @property
     def override(self) -> dict | None:
-        return json.loads(self.override_json) if self.override_json else None
+        return self.override_json or None
+
+    @property
+    def electorate(self) -> dict | None:
+        """The frozen electorate of the approval vote, or None before voting opens."""
+        raw = self.electorate_json
+        if not raw:
+            return None
+        cache = self.__dict__.setdefault("_decoded_electorate", [None, None])
+        if cache[0] is not raw:  # decoded once per text
+            cache[:] = [raw, json.loads(raw)]
+        return cache[1]
+
+    @property
+    def electorate_ids(self) -> frozenset[int] | None:
+        data = self.electorate
+        return frozenset(int(i) for i in data["user_ids"]) if data is not None else None
 
     @property
     def approval_result(self) -> dict | None:
-        return json.loads(self.approval_result_json) if self.approval_result_json else None
+        return self.approval_result_json or None
+
+    def decision_key(self) -> tuple:
+        """What a reading of the stored tally and override depends on, for the caches of what is
+        computed from them: the cycle, its frozen rules (fingerprint), when it was tallied (a tally
+        is computed once), and the override's content."""
+        override = json.dumps(self.override_json, sort_keys=True) if self.override_json else ""
+        return (self.id, self.fingerprint, self.tallied_at, override)
 
     def final_selected_codes(self) -> list[str]:
         """Budget-line codes of the allocation: the override if any, else the computed set."""
@@ -187,6 +236,10 @@ class BudgetCycle(db.Model):
     def can_vote(self, user) -> bool:
         """Every council membership (member, coordinator, director) may vote online while voting is open."""
         return self.phase == PHASE_VOTING and self.council.is_member(user)
+
+    def can_view_ballot(self, user) -> bool:
+        """The ballot and the council's approval vote are shown to the members (and administrators)."""
+        return self.council.is_member(user) or bool(getattr(user, "is_admin", False))
 
     def __repr__(self) -> str:
         return f"<BudgetCycle {self.id} {self.fiscal_year}>"
@@ -242,6 +295,12 @@ class AllocationProposal(db.Model):
     cost_minor: Mapped[int] = mapped_column(BigInteger)
     # Proposals sharing a non-empty group label are mutually exclusive (e.g. the same site).
     exclusive_group: Mapped[str] = mapped_column(String(60), default="")
+    # Who proposes and who would carry it out, from the council's partner directory: members who
+    # represent either are flagged for a declaration of interest before the approval vote.
+    proposing_organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_organization.id", ondelete="SET NULL"), nullable=True)
+    implementing_organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_organization.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
@@ -253,6 +312,10 @@ class AllocationProposal(db.Model):
     priorities = relationship("Priority", secondary=allocation_proposal_priority, order_by="Priority.id")
     funding = relationship("ProposalFunding", back_populates="proposal", cascade="all, delete-orphan",
                            order_by="ProposalFunding.id")
+    review = relationship("ProposalReview", back_populates="proposal", uselist=False, cascade="all, delete-orphan",
+                          lazy="selectin")
+    proposing_organization = relationship("PartnerOrganization", foreign_keys=[proposing_organization_id])
+    implementing_organization = relationship("PartnerOrganization", foreign_keys=[implementing_organization_id])
 
     @property
     def title(self) -> str:
@@ -261,6 +324,38 @@ class AllocationProposal(db.Model):
     @property
     def description(self) -> str:
         return localized(self, "description")
+
+    @property
+    def on_ballot(self) -> bool:
+        """Not found "not feasible" by the review (cycles voted before reviews existed have none)."""
+        return self.review is None or self.review.outcome != REVIEW_NOT_FEASIBLE
+
+
+class ProposalReview(db.Model):
+    """The feasibility review of one proposal, recorded by a technical reviewer while the cycle is
+    prepared. "Feasible with changes" sets the proposal's cost to the revised cost (the cost asked
+    for is kept here); "not feasible" keeps the proposal off the ballot, its reason shown publicly.
+    Frozen with the rules (inside the fingerprint) when voting opens."""
+
+    __tablename__ = "proposal_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("allocation_proposal.id", ondelete="CASCADE"), unique=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("budget_cycle.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(Text)
+    changes: Mapped[str] = mapped_column(Text, default="")
+    original_cost_minor: Mapped[int] = mapped_column(BigInteger)
+    revised_cost_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True)
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    proposal = relationship("AllocationProposal", back_populates="review")
+    reviewer = relationship("User")
+
+    @property
+    def outcome_label(self) -> str:
+        return str(REVIEW_OUTCOME_LABELS.get(self.outcome, self.outcome))
 
 
 class ProposalFunding(db.Model):
@@ -332,3 +427,26 @@ class ApprovalVote(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     user = relationship("User")
+
+
+class InterestDeclaration(db.Model):
+    """A member's declaration of interest before the council's approval vote: none, or an interest
+    in the listed proposals (budget-line codes). A member who declares an interest is recused:
+    they do not vote on the allocation and do not count toward its quorum."""
+
+    __tablename__ = "interest_declaration"
+    __table_args__ = (UniqueConstraint("cycle_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("budget_cycle.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    has_interest: Mapped[bool] = mapped_column(Boolean, default=False)
+    proposal_codes_json: Mapped[str] = mapped_column(Text, default="[]")
+    note: Mapped[str] = mapped_column(Text, default="")
+    declared_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    user = relationship("User")
+
+    @property
+    def proposal_codes(self) -> list[str]:
+        return list(json.loads(self.proposal_codes_json or "[]"))

@@ -1,6 +1,6 @@
 """Home page, personal dashboard and health check."""
-from flask import Blueprint
+from budget_app.features import Feature
+from budget_app.main.views import bp
 
-bp = Blueprint("main", __name__)
 
-from budget_app.main import views  # noqa: E402,F401
+feature = Feature("main", blueprints=(bp,))

@@ -1,7 +1,7 @@
 // Budget cycles: conveniences only (the server checks everything again).
 // - ballots: running total of the chosen proposals, what is left of the envelope, points left;
-// - cycle form: the gap between the envelope and the funding sources;
-// - buttons with data-confirm ask before posting.
+// - cycle form: the gap between the envelope and the funding sources.
+// (Buttons with data-confirm are handled once, for every page, by app.js.)
 (function () {
   "use strict";
   var lang = document.documentElement.lang || "ar";
@@ -30,7 +30,8 @@
   }
 
   function setupBallot(box) {
-    var method = box.getAttribute("data-method");
+    // What the summary counts, declared by the ballot method: choices, envelope, points or ranks.
+    var kind = box.getAttribute("data-summary");
     var envelope = parseInt(box.getAttribute("data-envelope"), 10) || 0;
     var currency = box.getAttribute("data-currency");
     var max = parseInt(box.getAttribute("data-max"), 10) || 0;
@@ -53,19 +54,36 @@
         if (el.value) { chosen += 1; cost += parseInt(el.getAttribute("data-cost"), 10) || 0; }
       });
       summary.textContent = "";
-      summary.appendChild(span(msg("chosen") + " " + number(chosen) + (max && method !== "cumulative" ? " / " + number(max) : ""),
+      summary.appendChild(span(msg("chosen") + " " + number(chosen) + (max && kind !== "points" ? " / " + number(max) : ""),
                                max && chosen > max ? "over" : ""));
       if (max && chosen > max && msg("too-many")) { summary.appendChild(span(msg("too-many"), "over")); }
       summary.appendChild(span(msg("cost") + " " + money(cost, currency)));
-      if (method === "cost_limited") {
+      if (kind === "envelope") {
         if (cost <= envelope) { summary.appendChild(span(msg("left") + " " + money(envelope - cost, currency))); }
         else { summary.appendChild(span(msg("over") + " " + money(cost - envelope, currency), "over")); }
         if (minSpend && cost < minSpend && msg("min")) { summary.appendChild(span(msg("min") + " " + money(minSpend - cost, currency))); }
       }
-      if (method === "cumulative" && points) {
+      if (kind === "points" && points) {
         summary.appendChild(span(msg("points") + " " + number(used) + " / " + number(points), used > points ? "over" : ""));
         summary.appendChild(span(msg("points-left") + " " + number(points - used), used > points ? "over" : ""));
       }
+      if (max && (kind === "choices" || kind === "ranks") && chosen <= max) {
+        summary.appendChild(span(msg(kind === "ranks" ? "ranks-left" : "choices-left") + " " + number(max - chosen)));
+      }
+      // The bar: money of the envelope, points, or choices used so far (what is left is the rest).
+      var share = null, over = false;
+      if (kind === "envelope" && envelope) { share = cost / envelope; over = cost > envelope; }
+      else if (kind === "points" && points) { share = used / points; over = used > points; }
+      else if (max) { share = chosen / max; over = chosen > max; }
+      if (share !== null) {
+        var bar = document.createElement("span"), fill = document.createElement("span");
+        bar.className = "ballot-meter" + (over ? " over" : "");
+        bar.setAttribute("aria-hidden", "true");
+        fill.style.inlineSize = Math.min(100, Math.round(share * 100)) + "%";
+        bar.appendChild(fill);
+        summary.insertBefore(bar, summary.firstChild);
+      }
+      box.classList.toggle("ballot-over", over);
     }
     box.addEventListener("change", update);
     box.addEventListener("input", update);
@@ -94,11 +112,6 @@
   function init() {
     document.querySelectorAll("[data-ballot]").forEach(setupBallot);
     document.querySelectorAll("[data-funding-sum]").forEach(setupFunding);
-    document.querySelectorAll("button[data-confirm]").forEach(function (button) {
-      button.addEventListener("click", function (event) {
-        if (!window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
-      });
-    });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();

@@ -15,8 +15,12 @@ Example::
 Rules: ``"greedy"``, ``"mes"``, ``"mes-add1"``, ``"phragmen"``; ``completion=True``
 adds a greedy completion after MES (pabutools ``completion_by_rule_combination``).
 
-Explanations are language-neutral dicts: ``project``, ``funded``, ``reason`` and
-numbers. Reason codes:
+Explanations are language-neutral typed records (see :mod:`.explanations`), one
+per project: ``res.explanations["b"]`` is e.g. a ``NotAffordable`` with
+``reason`` ``Reason.NOT_AFFORDABLE``, ``supporters`` and ``supporters_budget``;
+an MES-funded project is a ``MesFunded`` whose ``payments``
+(``[[amount, number_of_voters], ...]``) sum to its cost. ``res.to_dict()`` gives
+their JSON form, :func:`.explanations.from_dict` reads it back. Reason codes:
 
 * funded: ``selected`` (by the main rule), ``zero_cost`` (MES funds supported
   free projects first), ``completion`` (added by the greedy completion);
@@ -35,13 +39,14 @@ Money values are in currency units (int when integral).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from . import engine
+from .explanations import CompletionFunded, ExcludedByGroup, Explanation, InsufficientBudget, NotAffordable, NotSelected
 from .pabulib import Election, parse_pb
 
 __all__ = [
@@ -53,10 +58,11 @@ __all__ = [
     "tally_election",
     "tally_file",
     "borda_points",
+    "profile",
+    "election_profile",
 ]
 
-RULES = ("greedy", "mes", "mes-add1", "phragmen")
-BALLOT_KINDS = ("approval", "choose-1", "cumulative", "scoring", "ordinal")
+from .rules import BALLOT_KINDS, RULES, completes as _completes  # noqa: E402  (defined without NumPy, re-exported here)
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,7 @@ class TallyResult:
     """Outcome of a tally.
 
     ``selected``: funded project ids in selection order; ``total_cost``; ``budget``;
-    ``rule``; ``explanations``: id -> dict (see module docstring); ``scores``:
+    ``rule``; ``explanations``: id -> :class:`Explanation` record; ``scores``:
     id -> votes (approval) or points (cardinal); ``details``: rule-level numbers
     (e.g. ``voter_budget`` and ``increments`` for ``mes-add1``, ``num_voters``).
     """
@@ -81,14 +87,18 @@ class TallyResult:
     total_cost: int | float
     budget: int | float
     rule: str
-    explanations: dict[str, dict[str, Any]]
+    explanations: dict[str, Explanation]
     scores: dict[str, int]
     completion: bool = False
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable dict."""
-        return asdict(self)
+        """JSON-serialisable dict (explanations in their JSON form)."""
+        return {
+            "selected": list(self.selected), "total_cost": self.total_cost, "budget": self.budget, "rule": self.rule,
+            "explanations": {pid: e.to_dict() for pid, e in self.explanations.items()},
+            "scores": dict(self.scores), "completion": self.completion, "details": dict(self.details),
+        }
 
 
 def borda_points(ranking: Sequence[str], top: int | None = None) -> dict[str, int]:
@@ -142,6 +152,47 @@ def _csr_from_ballots(ids: list[str], ballots: Iterable, kind: str, ordinal_scor
     return ptr, proj, pts
 
 
+def _groups_as_indices(ids: list[str], exclusive_groups) -> list[list[int]]:
+    index = {pid: j for j, pid in enumerate(ids)}
+    groups = []
+    for g in exclusive_groups or []:
+        gi = []
+        for pid in g:
+            if str(pid) not in index:
+                raise ValueError(f"exclusive group mentions unknown project {pid!r}")
+            gi.append(index[str(pid)])
+        groups.append(gi)
+    return groups
+
+
+def profile(
+    projects: Sequence[ProjectSpec] | Sequence[tuple[str, int]],
+    ballots: Iterable,
+    budget: int | Fraction,
+    *,
+    ballot_kind: str | None = None,
+    exclusive_groups: Iterable[Iterable[str]] | None = None,
+    ordinal_scoring: str = "approval",
+    borda_top: int | None = None,
+) -> engine.Profile:
+    """The engine's numeric :class:`~.engine.Profile` of the same inputs as :func:`tally` (what the
+    fairness, proportionality and margins modules work on)."""
+    ids, costs, ballots, ballot_kind = _normalise(projects, ballots, ballot_kind, ordinal_scoring)
+    ptr, proj, pts = _csr_from_ballots(ids, ballots, ballot_kind, ordinal_scoring, borda_top)
+    kind = "cardinal" if pts is not None else "approval"
+    return engine.build_profile(ids, costs, budget, ptr, proj, pts, kind, _groups_as_indices(ids, exclusive_groups))
+
+
+def election_profile(election: Election, *, exclusive_groups=None, ordinal_scoring: str = "approval",
+                     borda_top: int | None = None) -> engine.Profile:
+    """The :class:`~.engine.Profile` of a parsed Pabulib election (as :func:`tally_election` counts it)."""
+    ids = election.project_ids
+    ptr, proj, pts = _election_arrays(election, ordinal_scoring, borda_top)
+    kind = "cardinal" if pts is not None else "approval"
+    return engine.build_profile(ids, [p.cost for p in election.projects], election.budget, ptr, proj, pts, kind,
+                                _groups_as_indices(ids, exclusive_groups))
+
+
 def _run(
     ids: list[str],
     costs: list,
@@ -157,15 +208,7 @@ def _run(
         raise ValueError(f"unknown rule {rule!r}; expected one of {', '.join(RULES)}")
     if len(set(ids)) != len(ids):
         raise ValueError("duplicate project id")
-    index = {pid: j for j, pid in enumerate(ids)}
-    groups = []
-    for g in exclusive_groups or []:
-        gi = []
-        for pid in g:
-            if str(pid) not in index:
-                raise ValueError(f"exclusive group mentions unknown project {pid!r}")
-            gi.append(index[str(pid)])
-        groups.append(gi)
+    groups = _groups_as_indices(ids, exclusive_groups)
     kind = "cardinal" if points is not None else "approval"
     prof = engine.build_profile(ids, costs, budget, ptr, proj, points, kind, groups)
     details: dict[str, Any] = {"num_voters": prof.n, "ballot_kind": kind}
@@ -181,7 +224,7 @@ def _run(
         sel, expl, k = engine.mes_add1(prof)
         details["increments"] = k
         details["voter_budget"] = float(Fraction(prof.budget, max(prof.n, 1)) / prof.scale + k)
-    if completion and rule in ("mes", "mes-add1"):
+    if completion and _completes(rule):
         chosen = set(sel)
         spare = prof.budget - sum(prof.costs[j] for j in sel)
         mates = prof.group_mates()
@@ -192,25 +235,25 @@ def _run(
         if not exhaustive:
             sel2, expl2 = engine.greedy(prof, initial=sel, phase="completion")
             for j, e in expl2.items():
-                if e["funded"]:
-                    e["reason"] = "completion"
-                    e["mes"] = expl.get(j)
-                    expl[j] = e
-                elif e["reason"] == "excluded_by_group" and not expl[j]["funded"]:
-                    expl[j] = dict(expl[j], completion_reason="excluded_by_group", conflicts_with=e["conflicts_with"])
-                elif e["reason"] == "insufficient_budget" and not expl[j]["funded"]:
-                    expl[j] = dict(expl[j], completion_reason="insufficient_budget", remaining=e["remaining"])
+                before = expl.get(j)
+                if e.funded:
+                    expl[j] = CompletionFunded(rank=e.rank, round=e.round, remaining_before=e.remaining_before,
+                                               remaining_after=e.remaining_after, mes=before)
+                elif isinstance(before, NotAffordable) and isinstance(e, ExcludedByGroup):
+                    expl[j] = replace(before, completion_reason=e.reason.value, conflicts_with=e.conflicts_with)
+                elif isinstance(before, NotAffordable) and isinstance(e, InsufficientBudget):
+                    expl[j] = replace(before, completion_reason=e.reason.value, remaining=e.remaining)
             sel = sel2
     # attach common numbers
     votes = {j: len(prof.sup[j]) for j in range(prof.m)}
     scores = {j: (votes[j] if kind == "approval" else int(prof.wts[j].sum())) for j in range(prof.m)}
-    explanations: dict[str, dict[str, Any]] = {}
+    explanations: dict[str, Explanation] = {}
     for j in range(prof.m):
-        e = dict(expl.get(j) or {"funded": False, "reason": "not_selected"})
-        e["project"] = ids[j]
-        e["cost"] = _money(prof.costs[j], prof.scale)
-        e["votes"] = votes[j]
-        e["score"] = scores[j]
+        e = expl.get(j) or NotSelected(phase=rule)
+        for record in (e, getattr(e, "mes", None)):
+            if record is not None:
+                record.project, record.cost = ids[j], _money(prof.costs[j], prof.scale)
+                record.votes, record.score = votes[j], scores[j]
         explanations[ids[j]] = e
     total = sum(prof.costs[j] for j in sel)
     return TallyResult(
@@ -220,9 +263,28 @@ def _run(
         rule=rule,
         explanations=explanations,
         scores={ids[j]: scores[j] for j in range(prof.m)},
-        completion=bool(completion and rule in ("mes", "mes-add1")),
+        completion=bool(completion and _completes(rule)),
         details=details,
     )
+
+
+def _normalise(projects, ballots, ballot_kind, ordinal_scoring):
+    specs = []
+    for p in projects:
+        if isinstance(p, (tuple, list)):
+            specs.append((str(p[0]), p[1]))
+        else:
+            specs.append((str(p.id), p.cost))
+    ids = [s[0] for s in specs]
+    costs = [s[1] for s in specs]
+    ballots = list(ballots)
+    if ballot_kind is None:
+        ballot_kind = "cumulative" if ballots and isinstance(ballots[0], Mapping) else "approval"
+    if ballot_kind not in BALLOT_KINDS:
+        raise ValueError(f"unknown ballot_kind {ballot_kind!r}")
+    if ordinal_scoring not in ("approval", "borda"):
+        raise ValueError("ordinal_scoring must be 'approval' or 'borda'")
+    return ids, costs, ballots, ballot_kind
 
 
 def tally(
@@ -254,25 +316,27 @@ def tally(
     group is funded; later ones are skipped). ``completion``: after ``mes`` /
     ``mes-add1``, complete the outcome with greedy.
     """
-    specs = []
-    for p in projects:
-        if isinstance(p, (tuple, list)):
-            specs.append((str(p[0]), p[1]))
-        else:
-            specs.append((str(p.id), p.cost))
-    ids = [s[0] for s in specs]
-    costs = [s[1] for s in specs]
-    ballots = list(ballots)
-    if ballot_kind is None:
-        ballot_kind = "cumulative" if ballots and isinstance(ballots[0], Mapping) else "approval"
-    if ballot_kind not in BALLOT_KINDS:
-        raise ValueError(f"unknown ballot_kind {ballot_kind!r}")
-    if ordinal_scoring not in ("approval", "borda"):
-        raise ValueError("ordinal_scoring must be 'approval' or 'borda'")
+    ids, costs, ballots, ballot_kind = _normalise(projects, ballots, ballot_kind, ordinal_scoring)
     ptr, proj, pts = _csr_from_ballots(ids, ballots, ballot_kind, ordinal_scoring, borda_top)
     res = _run(ids, costs, budget, ptr, proj, pts, rule, exclusive_groups, completion)
     res.details["ballot_kind"] = ballot_kind
     return res
+
+
+def _election_arrays(election: Election, ordinal_scoring: str, borda_top):
+    ptr, proj, pts = election.ballot_ptr, election.ballot_proj, election.ballot_points
+    if election.vote_type == "ordinal" and ordinal_scoring == "borda":
+        n = election.num_voters
+        lengths = np.diff(ptr)
+        top = int(lengths.max()) if borda_top is None and n else (borda_top or 0)
+        pos = np.arange(len(proj)) - np.repeat(ptr[:-1], lengths)
+        keep = pos < top
+        pts = (top - pos)[keep].astype(np.int64)
+        proj = proj[keep]
+        ptr = np.concatenate([[0], np.cumsum(np.minimum(lengths, top))])
+    elif ordinal_scoring not in ("approval", "borda"):
+        raise ValueError("ordinal_scoring must be 'approval' or 'borda'")
+    return ptr, proj, pts
 
 
 def tally_election(
@@ -291,18 +355,7 @@ def tally_election(
     """
     ids = election.project_ids
     costs = [p.cost for p in election.projects]
-    ptr, proj, pts = election.ballot_ptr, election.ballot_proj, election.ballot_points
-    if election.vote_type == "ordinal" and ordinal_scoring == "borda":
-        n = election.num_voters
-        lengths = np.diff(ptr)
-        top = int(lengths.max()) if borda_top is None and n else (borda_top or 0)
-        pos = np.arange(len(proj)) - np.repeat(ptr[:-1], lengths)
-        keep = pos < top
-        pts = (top - pos)[keep].astype(np.int64)
-        proj = proj[keep]
-        ptr = np.concatenate([[0], np.cumsum(np.minimum(lengths, top))])
-    elif ordinal_scoring not in ("approval", "borda"):
-        raise ValueError("ordinal_scoring must be 'approval' or 'borda'")
+    ptr, proj, pts = _election_arrays(election, ordinal_scoring, borda_top)
     res = _run(ids, costs, election.budget, ptr, proj, pts, rule, exclusive_groups, completion)
     res.details["ballot_kind"] = election.vote_type
     return res

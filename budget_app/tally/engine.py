@@ -22,6 +22,9 @@ from fractions import Fraction
 
 import numpy as np
 
+from .explanations import (ExceedsBudget, ExcludedByGroup, Explanation, GreedyFunded, InsufficientBudget,
+                           MesFunded, NoSupporters, NotAffordable, PhragmenFunded, RuleStopped, ZeroCostFunded)
+
 try:  # gmpy2 is much faster for the (few) exact computations
     from gmpy2 import mpq as _Q
 except ImportError:  # pragma: no cover
@@ -112,6 +115,10 @@ def build_profile(ids, costs, budget, ptr, proj, points, kind, groups=None) -> P
     bounds = np.concatenate([[0], np.cumsum(counts)])
     sup = [rows[bounds[j] : bounds[j + 1]] for j in range(m)]
     wts = [w[bounds[j] : bounds[j + 1]] for j in range(m)]
+    # every sum the rules take over voters (satisfaction × supporters) must fit in int64
+    biggest = max(icosts, default=0) if kind == "approval" else int(w.max(initial=0))
+    if biggest * max(n, 1) >= 2**62:
+        raise ValueError("amounts too large to count exactly: lower the costs, the decimals or the points")
     gl = [sorted(set(g)) for g in (groups or []) if len(set(g)) > 1]
     return Profile(ids, icosts, ibudget, n, kind, sup, wts, scale, gl)
 
@@ -145,27 +152,20 @@ def greedy(prof: Profile, initial: list[int] | None = None, phase: str = "greedy
     cand.sort(key=lambda j: (_density_key(tsat[j], prof.costs[j]), prof.ids[j]))
     selected = list(initial)
     chosen = set(initial)
-    expl: dict[int, dict] = {}
+    expl: dict[int, Explanation] = {}
     for rank, j in enumerate(cand, 1):
         c = prof.costs[j]
         conflict = sorted((k for k in mates.get(j, ()) if k in chosen), key=lambda k: prof.ids[k])
-        base = {"rank": rank, "phase": phase}
         if conflict:
-            expl[j] = dict(base, funded=False, reason="excluded_by_group", conflicts_with=prof.ids[conflict[0]])
+            expl[j] = ExcludedByGroup(phase=phase, rank=rank, conflicts_with=prof.ids[conflict[0]])
         elif c <= remaining:
             selected.append(j)
             chosen.add(j)
-            expl[j] = dict(
-                base,
-                funded=True,
-                reason="selected",
-                round=len(selected) - len(initial),
-                remaining_before=prof.money(remaining),
-                remaining_after=prof.money(remaining - c),
-            )
+            expl[j] = GreedyFunded(phase=phase, rank=rank, round=len(selected) - len(initial),
+                                   remaining_before=prof.money(remaining), remaining_after=prof.money(remaining - c))
             remaining -= c
         else:
-            expl[j] = dict(base, funded=False, reason="insufficient_budget", remaining=prof.money(remaining))
+            expl[j] = InsufficientBudget(phase=phase, rank=rank, remaining=prof.money(remaining))
     return selected, expl
 
 
@@ -335,51 +335,65 @@ class _MesState:
         self.zeroed[pz] = True
 
 
-def mes(prof: Profile, increment_units: int = 0, explain: bool = True):
-    """One run of MES with per-voter budget ``budget/n + increment_units`` (money units).
-
-    Returns ``(selected, explanations, candidates)`` where ``candidates`` is the set
-    of projects MES could ever fund (positive support and positive cost).
-    """
-    n, m = prof.n, prof.m
-    expl: dict[int, dict] = {}
-    selected: list[int] = []
-    chosen: set[int] = set()
-    mates = prof.group_mates()
-    if n == 0:
-        for j in range(m):
-            expl[j] = {"funded": False, "reason": "no_supporters", "phase": "mes"}
-        return selected, expl, set()
-    b0 = _Q(prof.budget, n) + increment_units
-    st = _MesState(prof, b0)
+def _mes_start(prof: Profile, mates, expl, selected: list[int], chosen: set[int]):
+    """MES before its first purchase: projects without support are out, zero-cost supported ones are
+    funded up-front (as pabutools does), and their group mates excluded. Fills ``expl``,
+    ``selected`` and ``chosen``; returns ``(sats, candidates, remaining)``."""
     sats = {}
     candidates: set[int] = set()
     zero_cost = []
-    for j in range(m):
-        ts = prof.total_sat(j)
-        if ts <= 0:
-            expl[j] = {"funded": False, "reason": "no_supporters", "phase": "mes"}
+    for j in range(prof.m):
+        if prof.total_sat(j) <= 0:
+            expl[j] = NoSupporters(phase="mes")
             continue
         if prof.costs[j] == 0:
             zero_cost.append(j)
             continue
         candidates.add(j)
         sats[j] = prof.sat(j)
-    # zero-cost supported projects are funded up-front (as pabutools does)
     for j in sorted(zero_cost, key=lambda k: prof.ids[k]):
         conflict = [k for k in mates.get(j, ()) if k in chosen]
         if conflict:
-            expl[j] = {"funded": False, "reason": "excluded_by_group", "phase": "mes", "conflicts_with": prof.ids[conflict[0]]}
+            expl[j] = ExcludedByGroup(phase="mes", conflicts_with=prof.ids[conflict[0]])
             continue
         selected.append(j)
         chosen.add(j)
-        expl[j] = {"funded": True, "reason": "zero_cost", "phase": "mes", "round": len(selected)}
+        expl[j] = ZeroCostFunded(round=len(selected))
     remaining = set(candidates)
     for j in list(remaining):
         if any(k in chosen for k in mates.get(j, ())):
             remaining.discard(j)
-            expl[j] = {"funded": False, "reason": "excluded_by_group", "phase": "mes",
-                       "conflicts_with": prof.ids[min((k for k in mates[j] if k in chosen), key=lambda k: prof.ids[k])]}
+            expl[j] = ExcludedByGroup(phase="mes", conflicts_with=prof.ids[min((k for k in mates[j] if k in chosen),
+                                                                               key=lambda k: prof.ids[k])])
+    return sats, candidates, remaining
+
+
+def mes(prof: Profile, increment_units: int = 0, explain: bool = True, *, watch: int | None = None,
+        trace: list | None = None):
+    """One run of MES with per-voter budget ``budget/n + increment_units`` (money units).
+
+    Returns ``(selected, explanations, candidates)`` where ``candidates`` is the set
+    of projects MES could ever fund (positive support and positive cost).
+
+    For the margins (see :mod:`.margins`): with ``watch`` (a project index) the run stops as soon
+    as that project's fate is known -- funded, excluded by its group, or unaffordable (MES never
+    funds a project its supporters cannot afford any more) -- and the selection returned is then
+    partial. ``trace`` (a list) receives ``(j, rho, budgets, remaining)`` before each purchase
+    (``rho`` as a float, ``budgets`` a copy of the voters' float budgets, ``remaining`` the projects
+    still in the running) and ``(None, inf, budgets, remaining)`` at the end.
+    """
+    n, m = prof.n, prof.m
+    expl: dict[int, Explanation] = {}
+    selected: list[int] = []
+    chosen: set[int] = set()
+    mates = prof.group_mates()
+    if n == 0:
+        for j in range(m):
+            expl[j] = NoSupporters(phase="mes")
+        return selected, expl, set()
+    b0 = _Q(prof.budget, n) + increment_units
+    st = _MesState(prof, b0)
+    sats, candidates, remaining = _mes_start(prof, mates, expl, selected, chosen)
     lb = {j: prof.costs[j] / prof.total_sat(j) for j in remaining}
     unaffordable: set[int] = set()
     while remaining:
@@ -392,6 +406,8 @@ def mes(prof: Profile, increment_units: int = 0, explain: bool = True):
             if r is None:
                 remaining.discard(j)
                 unaffordable.add(j)
+                if j == watch:
+                    return selected, expl, candidates
                 continue
             lb[j] = r
             evaluated.append((r, j))
@@ -406,55 +422,67 @@ def mes(prof: Profile, increment_units: int = 0, explain: bool = True):
         min_rho = min(r[0] for r in results)
         tied = sorted((r for r in results if r[0] == min_rho), key=lambda r: r[1])
         rho_e, _, j, poor = tied[0]
+        if trace is not None:
+            trace.append((j, float(rho_e), st.bf.copy(), set(remaining)))
         s = sats[j]
         sup = prof.sup[j]
         if explain:
-            before = st.bf[sup]
-            share = float(rho_e) * s.astype(np.float64)
-            payers = int(np.count_nonzero(before > 0))
-            capped = int(np.count_nonzero((before > 0) & (before < share * (1 - 1e-9))))
-            supporters_budget = float(before.sum())
+            payments = _mes_payments(st, j, s, rho_e, poor)
         st.pay(j, s, rho_e, poor)
         remaining.discard(j)
         selected.append(j)
         chosen.add(j)
         if explain:
-            expl[j] = {
-                "funded": True,
-                "reason": "selected",
-                "phase": "mes",
-                "round": len(selected),
-                # pabutools' affordability: money paid per unit of satisfaction
-                "rho": float(rho_e),
-                # equal share paid by each supporter who could afford it (approval);
-                # for cardinal ballots: the payment per point
-                "per_voter_payment": _money_f(prof, rho_e * prof.costs[j]) if prof.kind == "approval" else _money_f(prof, rho_e),
-                "supporters": len(sup),
-                "payers": payers,
-                "capped_payers": capped,
-                "total_paid": prof.money(prof.costs[j]),
-                "supporters_budget_before": supporters_budget / prof.scale,
-            }
+            # pabutools' affordability: money paid per unit of satisfaction (satisfaction is the
+            # cost for approval ballots, so rho is then a share of the cost; for cardinal ballots
+            # it is currency units per point)
+            rho = float(rho_e) if prof.kind == "approval" else float(rho_e) / prof.scale
+            expl[j] = MesFunded(round=len(selected), supporters=len(sup), rho=rho, payments=payments)
         for k in mates.get(j, ()):
             if k in remaining:
                 remaining.discard(k)
-                expl[k] = {"funded": False, "reason": "excluded_by_group", "phase": "mes", "conflicts_with": prof.ids[j]}
-    for j in unaffordable | remaining:
-        if j in expl:
-            continue
-        sup = prof.sup[j]
-        expl[j] = {
-            "funded": False,
-            "reason": "not_affordable_by_supporters",
-            "phase": "mes",
-            "supporters": len(sup),
-            "supporters_budget": float(st.bf[sup].sum()) / prof.scale,
-        }
+                expl[k] = ExcludedByGroup(phase="mes", conflicts_with=prof.ids[j])
+        if watch is not None and (j == watch or watch in mates.get(j, ())):
+            return selected, expl, candidates
+    if trace is not None:
+        trace.append((None, math.inf, st.bf.copy(), set(remaining)))
+    if explain:
+        for j in unaffordable | remaining:
+            if j not in expl:
+                sup = prof.sup[j]
+                expl[j] = NotAffordable(supporters=len(sup), supporters_budget=prof.money(st.exact_sum(sup)))
     return selected, expl, candidates
 
 
-def _money_f(prof, x) -> float:
-    return float(x) / prof.scale
+def _mes_payments(st: _MesState, j: int, s: np.ndarray, rho_e, poor_mask: np.ndarray) -> list[list]:
+    """What the supporters of j pay when MES buys it, exactly, as ``[[amount, voters], ...]``
+    (currency units, largest amount first, nothing for supporters who had nothing left).
+
+    Supporters who can afford it pay ``rho * satisfaction``; the others ("poor") pay all they have
+    left. Voters who paid for the same projects in the same rounds have the same budget, so the
+    exact budgets are computed once per distinct payment history, not once per voter."""
+    prof = st.prof
+    sup = prof.sup[j]
+    paid: dict = {}
+    rich = ~poor_mask
+    if rich.any():
+        values, counts = np.unique(s[rich], return_counts=True)
+        for v, c in zip(values.tolist(), counts.tolist()):
+            amount = rho_e * int(v)
+            paid[amount] = paid.get(amount, 0) + c
+    poor = sup[poor_mask]
+    poor = poor[~st.zeroed[poor]]
+    if len(poor):
+        R = len(st.rhos)
+        if R:
+            _, first, counts = np.unique(st.W[poor, :R], axis=0, return_index=True, return_counts=True)
+            budgets = st.exact_budgets(poor[first])
+        else:
+            budgets, counts = [st.b0], [len(poor)]
+        for b, c in zip(budgets, np.asarray(counts).tolist()):
+            paid[b] = paid.get(b, 0) + c
+    return [[prof.money(amount), count] for amount, count in sorted(paid.items(), key=lambda kv: kv[0], reverse=True)
+            if amount > 0]
 
 
 def mes_add1(prof: Profile, increment: int = 1, max_iterations: int = 1_000_000):
@@ -503,13 +531,13 @@ def phragmen(prof: Profile):
         raise ValueError("sequential Phragmén only applies to approval ballots")
     n, m = prof.n, prof.m
     mates = prof.group_mates()
-    expl: dict[int, dict] = {}
+    expl: dict[int, Explanation] = {}
     remaining = set()
     for j in range(m):
         if prof.costs[j] <= prof.budget:
             remaining.add(j)
         else:
-            expl[j] = {"funded": False, "reason": "exceeds_budget", "phase": "phragmen", "budget": prof.money(prof.budget)}
+            expl[j] = ExceedsBudget(budget=prof.money(prof.budget))
     scores = {j: len(prof.sup[j]) for j in range(m)}
     loads_f = np.zeros(n)
     last = np.full(n, -1, dtype=np.int64)
@@ -548,26 +576,17 @@ def phragmen(prof: Profile):
             last[sup] = len(L)
             L.append(mn)
             loads_f[sup] = float(mn)
-        expl[j] = {
-            "funded": True,
-            "reason": "selected",
-            "phase": "phragmen",
-            "round": len(selected),
-            "max_load": None if mn is None else float(mn) / prof.scale,
-            "supporters": scores[j],
-            "remaining_after": prof.money(prof.budget - spent),
-        }
+        expl[j] = PhragmenFunded(round=len(selected), supporters=scores[j],
+                                 max_load=None if mn is None else float(mn) / prof.scale,
+                                 remaining_after=prof.money(prof.budget - spent))
         for k in mates.get(j, ()):
             if k in remaining:
                 remaining.discard(k)
-                expl[k] = {"funded": False, "reason": "excluded_by_group", "phase": "phragmen", "conflicts_with": prof.ids[j]}
+                expl[k] = ExcludedByGroup(phase="phragmen", conflicts_with=prof.ids[j])
+    left = prof.money(prof.budget - spent)
     for j in remaining:
-        e = {"funded": False, "phase": "phragmen", "remaining": prof.money(prof.budget - spent)}
         if j == stop:
-            e["reason"] = "insufficient_budget"
+            expl[j] = InsufficientBudget(phase="phragmen", remaining=left)
         else:
-            e["reason"] = "rule_stopped"
-            if stop is not None:
-                e["stopped_by"] = prof.ids[stop]
-        expl[j] = e
+            expl[j] = RuleStopped(remaining=left, stopped_by=None if stop is None else prof.ids[stop])
     return selected, expl

@@ -65,6 +65,17 @@ def browser_page(_browser, request):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("dialog", lambda dialog: dialog.accept())  # "are you sure?" prompts: yes
     page.js_errors = errors
+    _click = page.click
+
+    def click_and_settle(selector, **kwargs):
+        # A click that follows a link or submits a form returns once the next page's response
+        # has arrived, before its HTML is parsed; an assertion that reads the page at once (a
+        # locator count, which does not retry) could then see an empty document on a loaded
+        # machine. Wait until the document the click led to is parsed.
+        _click(selector, **kwargs)
+        page.wait_for_load_state("domcontentloaded")
+
+    page.click = click_and_settle
     yield page
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
         out = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/sharaka-screenshots"))

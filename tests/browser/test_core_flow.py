@@ -53,6 +53,13 @@ def test_admin_creates_user_who_sets_password_and_logs_in(live_server, browser_p
     page.click("main form button[type=submit]")
     link = page.input_value("#setup-link")
     assert "/set-password/" in link
+    # The copy button (hidden without JavaScript: the read-only field is enough) copies it.
+    page.click("button[data-copy=setup-link]")
+    page.wait_for_function("document.querySelector('.copy-status').textContent === 'Copied'")
+    # Post/Redirect/Get: reloading re-posts nothing and no longer shows the link.
+    assert "/link" in page.url
+    page.reload()
+    assert page.locator("#setup-link").count() == 0 and "shown once" in page.inner_text("main")
     # Give a council role
     page.click("text=Continue to council roles")
     page.select_option("select[name=m-council_id]", label="Joint Planning Council for Social Services – Hebron")

@@ -3,6 +3,7 @@ workshop with attendance and counted participants, then a recommendation; a memb
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from browser_helpers import login, logout
 
 TEXT = {
@@ -49,7 +50,7 @@ def test_coordinator_records_workshop_with_attendance_and_recommendation(live_se
     page.click("#recommendations form button[type=submit]")
     assert t["rec_saved"] in page.inner_text("main")
     page.click(".council-nav a[href$='/recommendations/']")
-    assert page.locator("tr.overdue", has_text="تنظيم ورشة ثانية").count() == 1
+    expect(page.locator("tr.overdue", has_text="تنظيم ورشة ثانية")).to_have_count(1)
 
     logout(page)
     login(page, live_server, "member4@sharaka.test", lang=lang)

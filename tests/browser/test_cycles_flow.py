@@ -1,5 +1,5 @@
 """The whole budget-cycle flow in a real browser, in Arabic and English: the director opens a cycle and
-imports proposals from Excel, opens voting; a member votes (with the running total); the coordinator
+imports proposals from Excel; the technical reviewer reviews them; the director opens voting; a member votes (with the running total); the coordinator
 enters a paper ballot; the director closes, tallies, overrides with a reason; the council approves;
 anyone checks their receipt."""
 from __future__ import annotations
@@ -59,7 +59,21 @@ def test_whole_cycle_flow(live_server, browser_page, tmp_path):
     page.wait_for_url(cycle_url)
     assert "اكتمل الاستيراد" in page.inner_text(".flashes")
     assert page.locator("main table tbody tr").filter(has_text="B02").count() == 1
+    logout(page)
 
+    # The directorate's technical reviewer finds the three proposals feasible.
+    login(page, base, "reviewer@sharaka.test", lang="ar")
+    page.goto(cycle_url + "review")
+    for code in ("B01", "B02", "B03"):
+        page.click(f"tr[data-code={code}] a.button")
+        page.check("input[name=outcome][value=feasible]")
+        page.fill("#reason", "ممكن التنفيذ بالكلفة المقترحة.")
+        page.click("form.review-form button[type=submit]")
+        assert "حُفظت مراجعة" in page.inner_text(".flashes")
+    logout(page)
+
+    login(page, base, "director@sharaka.test", lang="ar")
+    page.goto(cycle_url)
     _post_confirm(page, "button:has-text('فتح التصويت')")
     assert "بصمة القواعد" in page.inner_text("main")
     logout(page)

@@ -15,7 +15,7 @@ from priority_factories import make_priority  # noqa: E402
 TEXT = {
     "ar": {"submitted": "تم تقديم الأولوية إلى المجلس.", "comment": "نُشر تعليقك.",
            "shortlisted": "أُدرجت الأولوية في القائمة المختصرة.", "opened": "الجولة مفتوحة.",
-           "ballot": "حُفظت بطاقة اقتراعك.", "closed": "أُغلقت الجولة.", "participation": "3 بطاقة اقتراع من أصل 10",
+           "ballot": "حُفظت بطاقة اقتراعك.", "closed": "أُغلقت الجولة.", "participation": "3 من أصل 10 أعضاء",
            "hidden": "تظهر النتائج عند إغلاق الجولة.", "groups_error": "اختر فئة مستهدفة واحدة على الأقل."},
     "en": {"submitted": "The priority is submitted to the council.", "comment": "Your comment is published.",
            "shortlisted": "The priority is on the shortlist.", "opened": "The round is open.",

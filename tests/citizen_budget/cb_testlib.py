@@ -134,7 +134,10 @@ PROPOSALS = [
 
 def approved_cycle(world, *, year: int | None = None, council=None, commit: bool = True):
     """A real cycle of hebron (or ``council``), approved by the council: P01, P02 and P04 funded."""
-    from budget_app.cycles import services
+    from budget_app.cycles.approval import approve_allocation, cast_approval_vote
+    from budget_app.cycles.ballots import cast_ballot
+    from budget_app.cycles.lifecycle import close_voting, create_cycle, open_voting
+    from budget_app.cycles.proposals import save_proposal
     from budget_app.extensions import db
     from budget_app.reference.models import FundingSource, Locality, Sector, TargetGroup
     from priorities.models import Priority
@@ -144,7 +147,7 @@ def approved_cycle(world, *, year: int | None = None, council=None, commit: bool
     year = year or date.today().year
     treasury = FundingSource.query.filter_by(code="treasury").one()
     eu = FundingSource.query.filter_by(code="eu").one()
-    cycle = services.create_cycle(
+    cycle = create_cycle(
         council, director, fiscal_year=year, title_ar="موازنة الخدمات الاجتماعية", title_en="Social services budget",
         envelope_minor=1_000_000 * 100, ballot_method="approval", tally_rule="greedy",
         funding=[(treasury.id, 600_000 * 100), (eu.id, 300_000 * 100)])
@@ -155,21 +158,23 @@ def approved_cycle(world, *, year: int | None = None, council=None, commit: bool
                             estimated_beneficiaries=people)
         db.session.add(priority)
         db.session.flush()
-        services.save_proposal(
-            cycle, code=code, title_ar=ar, title_en=en, cost_minor=cost * 100,
-            sector_id=priority.sector_id, locality_id=priority.locality_id,
-            target_group_ids=[TargetGroup.query.filter_by(code=g).one().id for g in groups],
-            priority_ids=[priority.id], funding=[(treasury.id, cost * 60), (eu.id, cost * 40)])
-    services.open_voting(cycle, director)
+        save_proposal(
+   cycle, code=code, title_ar=ar, title_en=en, cost_minor=cost * 100,
+   sector_id=priority.sector_id, locality_id=priority.locality_id,
+   target_group_ids=[TargetGroup.query.filter_by(code=g).one().id for g in groups],
+   priority_ids=[priority.id], funding=[(treasury.id, cost * 60), (eu.id, cost * 40)])
+    from budget_app.cycles.review import review_all_feasible  # beside the other cycle services here
+    review_all_feasible(cycle, director, "ممكن التنفيذ")
+    open_voting(cycle, director)
     ids = {p.code: p.id for p in cycle.proposals}
     ballots = {"member1": ["P01", "P04"], "member2": ["P01", "P02"], "member3": ["P02", "P04"],
                "member4": ["P01"], "member5": ["P03"]}
     for key, codes in ballots.items():
-        services.cast_ballot(cycle, world.users[key], [ids[c] for c in codes])
-    services.close_voting(cycle, director)
+        cast_ballot(cycle, world.users[key], [ids[c] for c in codes])
+    close_voting(cycle, director)
     for key in ("member1", "member2", "member3", "member4", "member5", "member6", "coordinator"):
-        services.cast_approval_vote(cycle, world.users[key], "yes")
-    services.approve_allocation(cycle, director)
+        cast_approval_vote(cycle, world.users[key], "yes")
+    approve_allocation(cycle, director)
     if commit:
         db.session.commit()
     return cycle

@@ -124,3 +124,22 @@ def test_print_stylesheet_is_linked(client, world):
     assert "citizen_budget.css" in html
     css = client.get("/static/citizen_budget.css").get_data(as_text=True)
     assert "@media print" in css and "size: A4" in css
+
+
+def test_fairness_report_and_margins_on_the_citizen_budget(client, world):
+    from budget_app.extensions import db
+    from cb_testlib import approved_cycle
+    from citizen_budget import services
+
+    approved_cycle(world, year=2026)
+    version = services.publish_version(world.hebron, 2026, note="")
+    db.session.commit()
+    import json
+    snapshot = json.loads(version.snapshot_json)
+    assert snapshot["fairness"]["report"]["num_voters"] > 0
+    assert any(a["margin"] for a in snapshot["allocations"])
+    text = page_text(client.get("/citizen-budget/hebron/2026/?lang=en"))
+    assert "How fair is the result?" in text and "supported at least one funded proposal." in text
+    assert "Would have been funded" in text or "could have stayed home" in text or "at any higher cost" in text.lower()
+    arabic = page_text(client.get("/citizen-budget/hebron/2026/?lang=ar"))
+    assert "ما مدى عدالة النتيجة؟" in arabic and "%(" not in arabic

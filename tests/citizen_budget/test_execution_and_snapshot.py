@@ -15,12 +15,12 @@ def cycle(world, in_english):
 
 
 def test_spending_beyond_allocation_needs_justification_and_is_flagged(app, world, cycle):
+    from budget_app.cycles.execution import services
     from budget_app.extensions import db
-    from citizen_budget import services
 
     p01 = funded(cycle, "P01")  # 400,000 ILS
     services.record_spending(cycle, p01, world.users["director"], amount_minor=300_000_00, spent_on=date(2026, 2, 1))
-    with pytest.raises(services.CitizenBudgetError) as err:
+    with pytest.raises(services.ExecutionError) as err:
         services.record_spending(cycle, p01, None, amount_minor=150_000_00, spent_on=date(2026, 5, 1))
     assert err.value.field == "justification"
     entry = services.record_spending(cycle, p01, None, amount_minor=150_000_00, spent_on=date(2026, 5, 1),
@@ -32,25 +32,26 @@ def test_spending_beyond_allocation_needs_justification_and_is_flagged(app, worl
 
 
 def test_spending_refused_for_unfunded_allocation_wrong_year_or_quarter(world, cycle):
-    from citizen_budget import services
+    from budget_app.cycles.execution import services
 
-    with pytest.raises(services.CitizenBudgetError):
+    with pytest.raises(services.ExecutionError):
         services.record_spending(cycle, funded(cycle, "P03"), None, amount_minor=100, spent_on=date(2026, 1, 2))
-    with pytest.raises(services.CitizenBudgetError):
+    with pytest.raises(services.ExecutionError):
         services.record_spending(cycle, funded(cycle, "P01"), None, amount_minor=100, spent_on=date(2025, 1, 2))
-    with pytest.raises(services.CitizenBudgetError):
+    with pytest.raises(services.ExecutionError):
         services.record_spending(cycle, funded(cycle, "P01"), None, amount_minor=100, spent_on=date(2026, 1, 2),
                                  quarter=3)
 
 
 def test_build_snapshot_from_the_models(world, cycle):
+    from budget_app.cycles.execution import services as execution
     from budget_app.extensions import db
     from citizen_budget import services, snapshot as snap
 
     p01 = funded(cycle, "P01")
-    services.record_spending(cycle, p01, None, amount_minor=50_000_00, spent_on=date(2026, 3, 3))
-    services.set_progress(cycle, p01, None, 20)
-    services.save_milestone(cycle, p01, None, title_ar="افتتاح المركز", title_en="Opening", status="planned",
+    execution.record_spending(cycle, p01, None, amount_minor=50_000_00, spent_on=date(2026, 3, 3))
+    execution.set_progress(cycle, p01, None, 20)
+    execution.save_milestone(cycle, p01, None, title_ar="افتتاح المركز", title_en="Opening", status="planned",
                             due_on=date(2026, 9, 1))
     services.save_texts(world.hebron, 2026, {"intro": {"ar": "مقدمة", "en": "Intro"}})
     db.session.commit()
@@ -79,6 +80,7 @@ def test_build_snapshot_from_the_models(world, cycle):
 
 
 def test_publish_freezes_versions_and_refuses_unchanged(world, cycle):
+    from budget_app.cycles.execution import services as execution
     from budget_app.extensions import db
     from citizen_budget import services
 
@@ -86,7 +88,7 @@ def test_publish_freezes_versions_and_refuses_unchanged(world, cycle):
     db.session.commit()
     with pytest.raises(services.CitizenBudgetError):
         services.publish_version(world.hebron, 2026)
-    services.record_spending(cycle, funded(cycle, "P02"), None, amount_minor=10_000_00, spent_on=date(2026, 4, 1))
+    execution.record_spending(cycle, funded(cycle, "P02"), None, amount_minor=10_000_00, spent_on=date(2026, 4, 1))
     v2 = services.publish_version(world.hebron, 2026, note="Q2")
     db.session.commit()
     assert (v1.number, v2.number) == (1, 2) and v1.content_hash != v2.content_hash
@@ -118,7 +120,7 @@ def test_director_records_spending_progress_and_milestones_through_pages(app, wo
                                                           "due_on": "2026-03-01"}).status_code == 302
     page = client.get(f"{base}{p01.id}?lang=en").get_data(as_text=True)
     assert "chairs" in page and "مناقصة" in page
-    from citizen_budget.models import AllocationProgress, SpendingEntry
+    from budget_app.cycles.execution.models import AllocationProgress, SpendingEntry
     assert SpendingEntry.query.count() == 1 and AllocationProgress.query.one().progress_pct == 40
     # An unfunded proposal has no execution page.
     assert client.get(f"{base}{funded(cycle, 'P03').id}").status_code == 404
@@ -129,7 +131,7 @@ def _csv(rows):
 
 
 def test_spending_import_is_all_or_nothing(app, world, cycle):
-    from citizen_budget.models import SpendingEntry
+    from budget_app.cycles.execution.models import SpendingEntry
 
     client = app.test_client()
     client.login("director@sharaka.test")
@@ -150,3 +152,49 @@ def test_spending_import_is_all_or_nothing(app, world, cycle):
     assert sorted(e.amount_minor for e in SpendingEntry.query) == [1000_00, 2500_50]
     template = client.get(f"/councils/hebron/cycles/{cycle.id}/execution/template.xlsx")
     assert template.status_code == 200 and template.data[:2] == b"PK"
+
+
+def test_execution_table_headers_say_different_things_in_arabic(app, world, cycle):
+    """The director's execution table had two columns both headed "المخصّص" in Arabic (the
+    activity, "Allocation", and its amount, "Allocated"): the activity's column is "Activity"."""
+    import re
+    from html import unescape
+
+    client = app.test_client()
+    client.login("director@sharaka.test")
+    for lang, activity in (("ar", "النشاط"), ("en", "Activity")):
+        html = client.get(f"/councils/hebron/cycles/{cycle.id}/execution/?lang={lang}").get_data(as_text=True)
+        thead = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
+        headers = [unescape(re.sub(r"<[^>]+>", "", h)).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", thead, re.S)]
+        assert len(headers) == 7 and len(set(headers)) == len(headers), headers
+        assert headers[1] == activity
+
+
+def test_a_progress_race_is_retried_without_undoing_the_rest_of_the_request(world, cycle, monkeypatch):
+    """Two directors set the progress at once: the one whose insert loses is retried as an update
+    in a savepoint; what the request did before (here a spending entry) is kept."""
+    from budget_app.extensions import db
+    from budget_app.cycles.execution import services
+    from budget_app.cycles.execution.models import AllocationProgress, SpendingEntry
+
+    p01 = funded(cycle, "P01")
+    db.session.execute(AllocationProgress.__table__.insert().values(  # the other director's, committed
+        proposal_id=p01.id, council_id=cycle.council_id, progress_pct=10))
+    db.session.commit()
+    entry_id = services.record_spending(cycle, p01, None, amount_minor=1_000_00, spent_on=date(2026, 3, 3)).id
+    real_get, stale = db.session.get, []
+
+    def get_as_before_the_other_insert(model, ident, **kw):
+        if model is AllocationProgress and not stale:
+            stale.append(ident)
+            return None
+        return real_get(model, ident, **kw)
+
+    monkeypatch.setattr(db.session, "get", get_as_before_the_other_insert)
+    row = services.set_progress(cycle, p01, None, 55)
+    monkeypatch.undo()
+    assert stale == [p01.id] and row.progress_pct == 55
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(AllocationProgress, p01.id).progress_pct == 55
+    assert db.session.get(SpendingEntry, entry_id) is not None

@@ -110,6 +110,9 @@ def test_api_conforms_to_its_openapi_document(app, world, operation):
     from hypothesis import given
 
     publish_snapshot(world.hebron)
+    if operation.path.startswith("/results"):  # a real decided cycle, so the example reaches its results
+        from cb_testlib import approved_cycle
+        approved_cycle(world, year=2026)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     live = schema[operation.path]["GET"]
 
@@ -122,3 +125,22 @@ def test_api_conforms_to_its_openapi_document(app, world, operation):
     # The documented examples (hebron, 2026, version 1) reach the published budget.
     for strategy in live.get_strategies_from_examples():
         settings(max_examples=1, **quick)(given(case=strategy)(call))()
+
+
+def test_api_results_of_a_decided_cycle(client, world):
+    from cb_testlib import approved_cycle
+    approved_cycle(world, year=2026)
+    data = client.get("/api/v1/results/hebron/2026").get_json()
+    assert data["rule"] and data["fingerprint"] and data["ballots"] > 0
+    assert set(data["final_selection"]) == {p["code"] for p in data["proposals"] if p["funded"]}
+    assert data["rule"] in data["selection"] and data["rule"] in data["fairness"]
+    report = data["fairness"][data["rule"]]
+    assert 0 <= report["percent_non_empty_handed"] <= 1 and "gini_coefficient_of_satisfaction" in report
+    for p in data["proposals"]:
+        assert p["explanation"]["reason"] and set(p["margins"]) >= {"max_cost_funded", "extra_supporters_needed",
+                                                                   "cost_headroom", "supporters_to_spare"}
+    assert "electorate" not in json.dumps(data["rules"])  # no personal data
+    assert data["ballots_pb"].endswith("/ballots.pb")
+    assert client.get(data["ballots_pb"].replace("http://localhost", "")).status_code == 200
+    assert client.get("/api/v1/results/hebron/2040").status_code == 404
+    assert client.get("/api/v1/results/nowhere/2026").status_code == 404

@@ -208,3 +208,97 @@ def test_profile_language_and_name(client, world):
     assert response.status_code == 302
     page = client.get("/account")
     assert '<html lang="en" dir="ltr">' in page.get_data(as_text=True)
+
+
+def _fail(client, email="member1@sharaka.test", n=1, path="/login"):
+    return [client.post_form(path, {"email": email, "password": "wrong password"}).status_code for _ in range(n)]
+
+
+def test_attackers_do_not_lock_the_owner_out_of_a_known_browser(app, world):
+    owner = app.test_client()
+    owner.login("member1@sharaka.test")  # this browser is now known for member1
+    owner.logout()
+    attacker = app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "10.9.9.9"
+    assert _fail(attacker, n=10) == [200] * 10
+    assert _fail(attacker) == [429]
+    stranger = app.test_client()  # any unknown browser is refused for this account now
+    assert stranger.post_form("/login", {"email": "member1@sharaka.test", "password": PASSWORD}).status_code == 429
+    assert owner.login("member1@sharaka.test").status_code == 302
+
+
+def test_failures_on_a_known_browser_count_for_that_browser_only(app, world):
+    owner = app.test_client()
+    owner.login("member1@sharaka.test")
+    owner.logout()
+    assert _fail(owner, n=10) == [200] * 10
+    assert _fail(owner) == [429]
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.9.9.8"
+    assert other.login("member1@sharaka.test").status_code == 302
+
+
+def test_a_forged_device_cookie_is_an_unknown_browser(app, world):
+    attacker = app.test_client()
+    attacker.set_cookie("sharaka_device", "forged.value", path="/login")
+    assert _fail(attacker, n=10) == [200] * 10
+    assert _fail(attacker) == [429]
+
+
+def test_the_refusal_says_when_to_try_again_in_the_users_language(app, world):
+    from datetime import timedelta
+
+    from babel.dates import format_timedelta
+    client = app.test_client()
+    _fail(client, n=10)
+    response = client.post_form("/login?lang=en", {"email": "member1@sharaka.test", "password": PASSWORD})
+    assert response.status_code == 429 and 0 < int(response.headers["Retry-After"]) <= 900
+    assert "Try again in 15 minutes" in page_text(response)
+    response = client.post_form("/login?lang=ar", {"email": "member1@sharaka.test", "password": PASSWORD})
+    expected = format_timedelta(timedelta(minutes=15), add_direction=True, threshold=1.1, locale="ar")
+    assert expected in page_text(response)
+
+
+def test_unknown_browsers_are_slowed_before_they_are_refused(app, world, monkeypatch):
+    from budget_app.auth import throttle
+    pauses = []
+    monkeypatch.setattr(throttle, "pause", pauses.append)
+    app.config["LOGIN_SLOWDOWN_SECONDS"] = 0.25
+    client = app.test_client()
+    _fail(client, n=10)
+    assert pauses == [0.25, 0.5, 0.75, 1.0]  # before attempts 7 to 10 (each sees the failures before it)
+    known = app.test_client()
+    known.environ_base["REMOTE_ADDR"] = "10.9.9.7"  # this address has no failures yet
+    known.login("member3@sharaka.test")
+    known.logout()
+    pauses.clear()
+    _fail(known, email="member3@sharaka.test", n=10)
+    assert pauses == []
+
+
+def test_a_deactivated_account_computes_the_password_hash(app, world, monkeypatch):
+    from budget_app.auth import models
+    from budget_app.extensions import db
+    user = world.users["member5"]
+    user.active = False
+    db.session.commit()
+    calls = []
+    real = models.check_password_hash
+    monkeypatch.setattr(models, "check_password_hash", lambda *a: calls.append(a) or real(*a))
+    client = app.test_client()
+    assert client.post_form("/login", {"email": "member5@sharaka.test", "password": PASSWORD}).status_code == 200
+    assert len(calls) == 1
+
+
+def test_login_failures_live_in_the_database_and_old_ones_are_removed(app, world):
+    from datetime import timedelta
+
+    from budget_app.auth.models import LoginFailure
+    from budget_app.extensions import db
+    from budget_app.utils import utcnow
+    db.session.add(LoginFailure(key="account:old", created_at=utcnow() - timedelta(days=1)))
+    db.session.commit()
+    _fail(app.test_client())
+    keys = [f.key for f in LoginFailure.query]
+    assert "account:old" not in keys
+    assert sorted(k.split(":")[0] for k in keys) == ["account", "address"]

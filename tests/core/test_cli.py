@@ -10,7 +10,7 @@ def table_counts(db) -> dict:
 def test_seed_demo_is_idempotent_and_prints_accounts(app, runner):
     from budget_app.auth.models import User
     from budget_app.extensions import db
-    from councils.models import Council
+    from budget_app.tenancy import Council
 
     result = runner.invoke(args=["seed-demo", "--password", "a demo pass phrase"])
     assert result.exit_code == 0, result.output
@@ -18,7 +18,12 @@ def test_seed_demo_is_idempotent_and_prints_accounts(app, runner):
     first = table_counts(db)
     assert {c.slug for c in Council.query} >= {"hebron", "nablus", "jerusalem", "ramallah", "tulkarm", "yatta", "tubas"}
     director = User.query.filter_by(email="director@sharaka.test").one()
-    assert {m.council.slug: m.role for m in director.memberships} == {"hebron": "director", "nablus": "director"}
+    # The director also prepares yatta's cycle of next year (the demo's cycle "being prepared").
+    assert {m.council.slug: m.role for m in director.memberships} == {"hebron": "director", "nablus": "director",
+                                                                     "yatta": "director"}
+    # Every seeded council has a coordinator (nablus had none: nobody could enter paper ballots or moderate).
+    for council in Council.query:
+        assert [m for m in council.memberships if m.role == "coordinator"], council.slug
     assert User.query.filter_by(email="coordinator@sharaka.test").one().role_in(Council.query.filter_by(slug="hebron").one()) == "coordinator"
     nablus_members = [m for m in Council.query.filter_by(slug="nablus").one().memberships if m.role == "member"]
     assert len(nablus_members) >= 2

@@ -2,12 +2,14 @@
 database's engine (SQLite by default, PostgreSQL in the second CI run)."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from helpers import app_config, drop_postgres_database, is_postgres, make_postgres_database, worker_id
+from helpers import app_config, drop_postgres_database, insert_row, is_postgres, make_postgres_database, worker_id
 
 
 @pytest.fixture
@@ -51,3 +53,49 @@ def test_migrations_have_a_single_head():
     config.set_main_option("script_location", str(ROOT / "migrations"))
     heads = ScriptDirectory.from_config(config).get_heads()
     assert len(heads) == 1, f"several heads: {heads}; add a merge migration"
+
+
+def test_cycle_json_columns_keep_their_data_both_ways(empty_database, tmp_path, monkeypatch):
+    """0011: the tally, override and approval result stored as text become JSON values ('' becomes
+    NULL), and going back gives the very same text."""
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from budget_app import create_app
+    from budget_app.extensions import db
+
+    tally = ('{"main": {"selected": ["P02", "P01"], "total_cost": 5}, "ballots": 3, '
+             '"comparison": {"greedy": {}, "mes": {}}}')
+    override = '{"selected": ["P01"], "added": [], "removed": ["P02"]}'
+    result = '{"yes": 2, "no": 0, "approved": true}'
+    monkeypatch.setenv("SHARAKA_INSTANCE_PATH", str(tmp_path))
+    app = create_app(app_config(empty_database))
+    with app.app_context():
+        upgrade(revision="0010_proposal_review")
+        with db.engine.begin() as conn:
+            council = insert_row(conn, "council", slug="hebron", name_ar="الخليل", name_en="Hebron")
+            decided = insert_row(conn, "budget_cycle", council_id=council, fiscal_year=2026, title_ar="x",
+                                 envelope_minor=100, tally_json=tally, override_json=override,
+                                 approval_result_json=result)
+            preparing = insert_row(conn, "budget_cycle", council_id=council, fiscal_year=2027, title_ar="y",
+                                   envelope_minor=100)
+        upgrade()
+        cycles = sa.Table("budget_cycle", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                          *(sa.Column(name, sa.JSON(none_as_null=True))
+                            for name in ("tally_json", "override_json", "approval_result_json")))
+        with db.engine.connect() as conn:
+            rows = {r.id: r for r in conn.execute(sa.select(cycles))}
+            assert rows[decided].tally_json == json.loads(tally)
+            assert list(rows[decided].tally_json["comparison"]) == ["greedy", "mes"]  # order kept (JSONB: mes first)
+            assert rows[decided].override_json == json.loads(override)
+            assert rows[decided].approval_result_json == {"yes": 2, "no": 0, "approved": True}
+            assert (rows[preparing].tally_json, rows[preparing].override_json,
+                    rows[preparing].approval_result_json) == (None, None, None)
+            nulls = conn.execute(sa.text("SELECT COUNT(*) FROM budget_cycle WHERE tally_json IS NULL")).scalar()
+            assert nulls == 1
+        downgrade(revision="0010_proposal_review")
+        with db.engine.connect() as conn:
+            back = {r[0]: tuple(r[1:]) for r in conn.execute(sa.text(
+                "SELECT id, tally_json, override_json, approval_result_json FROM budget_cycle"))}
+        assert back == {decided: (tally, override, result), preparing: ("", "", "")}
+        db.engine.dispose()

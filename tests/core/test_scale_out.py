@@ -120,8 +120,9 @@ def test_session_rate_limit_and_logout_are_shared_between_servers(two_servers):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_redis_down_the_app_keeps_serving_with_per_process_limits(app, world, caplog):
-    """With Redis unreachable, rate limiting falls back to this process's memory and logs it."""
+def test_redis_down_the_app_keeps_serving_and_counts_login_failures_in_the_database(app, world, caplog):
+    """With Redis unreachable, login failures are counted in the database (shared by every
+    worker and server) and the log says so."""
     from budget_app import create_app
     from helpers import app_config
 
@@ -132,6 +133,7 @@ def test_redis_down_the_app_keeps_serving_with_per_process_limits(app, world, ca
     capture = logging.StreamHandler(stream)
     capture.setFormatter(JsonFormatter())
     logging.getLogger("flask-limiter").addHandler(capture)
+    logging.getLogger("sharaka").addHandler(capture)
     config = {**app_config(app.config["SQLALCHEMY_DATABASE_URI"]),
               "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0", "REDIS_URL": "redis://127.0.0.1:1/0"}
     degraded = create_app(config)
@@ -145,5 +147,57 @@ def test_redis_down_the_app_keeps_serving_with_per_process_limits(app, world, ca
     other.environ_base["REMOTE_ADDR"] = "10.1.1.1"
     assert other.login("member1@sharaka.test").status_code == 302
     logging.getLogger("flask-limiter").removeHandler(capture)
+    logging.getLogger("sharaka").removeHandler(capture)
     logged = stream.getvalue().lower()
-    assert "storage" in logged and "memory" in logged, logged
+    assert "storage unreachable" in logged and "database" in logged, logged
+    from budget_app.auth.models import LoginFailure
+    assert LoginFailure.query.count() >= 10
+
+
+def start_gunicorn(env, tmp_path, workers: int):
+    port = free_port()
+    log = open(tmp_path / f"gunicorn-{port}.log", "w")
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    proc = subprocess.Popen([gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "60",
+                             "budget_app:create_app()"], env=env, stdout=log, stderr=subprocess.STDOUT,
+                            cwd=str(Path(__file__).resolve().parents[2]))
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 240  # four workers importing the app on a loaded 2-core machine
+    while True:
+        try:
+            if requests.get(base + "/healthz", timeout=10).status_code == 200:
+                return proc, base, log
+        except (requests.ConnectionError, requests.Timeout):
+            pass
+        if time.time() > deadline or proc.poll() is not None:
+            proc.kill()
+            raise RuntimeError(f"gunicorn did not start:\n{(tmp_path / f'gunicorn-{port}.log').read_text()[-2000:]}")
+        time.sleep(0.2)
+
+
+def test_login_limit_is_exact_with_four_workers_without_redis(world, _schema, tmp_path):
+    """No Redis: failures are counted in the database, so 4 workers together allow exactly N."""
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "RATELIMIT_STORAGE_URI")}
+    env.update({"DATABASE_URL": _schema, "SECRET_KEY": TEST_SECRET, "LOGIN_FAILURE_LIMIT": "6 per 15 minutes",
+                "LOGIN_SLOWDOWN_SECONDS": "0", "SHARAKA_INSTANCE_PATH": str(tmp_path / "instance")})
+    proc, base, log = start_gunicorn(env, tmp_path, workers=4)
+    try:
+        statuses = [post_login(requests.Session(), base, "member2@sharaka.test", "wrong password").status_code
+                    for _ in range(6)]
+        assert statuses == [200] * 6
+        # The 7th attempt is refused whichever worker takes it, even with the right password.
+        refused = [post_login(requests.Session(), base, "member2@sharaka.test", PASSWORD) for _ in range(4)]
+        assert [r.status_code for r in refused] == [429] * 4
+        assert int(refused[0].headers["Retry-After"]) > 0
+        # Counted once each, in the database every worker shares (refusals are not failures).
+        from budget_app.auth.models import LoginFailure
+        from budget_app.extensions import db
+        db.session.expire_all()
+        assert LoginFailure.query.filter(LoginFailure.key.startswith("account:")).count() == 6
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

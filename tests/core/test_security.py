@@ -175,3 +175,129 @@ def test_database_outage_answers_503_without_touching_the_database_again(app, wo
     assert response.status_code == 503
     assert "Nothing was saved" in page_text(response)
     assert client.get("/dashboard", headers={"Accept": "application/json"}).json["error"]["code"] == 503
+
+
+@pytest.mark.parametrize("path", ["/%5Cevil.example", "/%5C%5Cevil.example/x", "/%2F%2Fevil.example"])
+def test_language_link_stays_on_the_site(client, path):
+    import re
+    body = client.get(path).get_data(as_text=True)
+    links = re.findall(r'href="([^"]*lang=[^"]*)"', body)
+    assert links, body[:500]
+    for link in links:
+        assert link.startswith("/") and not link.startswith("//") and "\\" not in link, link
+
+
+def test_language_link_of_a_double_slash_path_stays_on_the_site(client):
+    import re
+    body = client.get("/", environ_overrides={"PATH_INFO": "//evil.example/"}).get_data(as_text=True)
+    for link in re.findall(r'href="([^"]*lang=[^"]*)"', body):
+        assert link.startswith("/") and not link.startswith("//"), link
+
+
+@pytest.mark.parametrize("value", [" =1+1", "\t=1+1", "\r=1+1", "\n=1+1", "  @SUM(A1)", " +cmd", "\n-2",
+                                   "＝1+1", "＋cmd", "－2", "＠SUM(A1)", " ＝1", "\u00a0=1", "\u3000=1"])
+def test_formulas_behind_white_space_or_full_width_signs_are_neutralized(value):
+    from budget_app.exports import neutralize
+    assert neutralize(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["ok", " ok", "٣", "a=b", "", "1-2"])
+def test_plain_text_is_not_changed_by_neutralization(value):
+    from budget_app.exports import neutralize
+    assert neutralize(value) == value
+
+
+@pytest.mark.parametrize("path", ["/static/app.css?lang=en", "/does-not-exist?lang=en",
+                                  "/councils/hebron/meetings/export.csv?lang=en"])
+def test_lang_on_a_static_file_download_or_error_changes_only_the_cookie(app, world, path):
+    from budget_app.audit import AuditLog
+    from budget_app.auth.models import User
+    from budget_app.extensions import db
+    client = app.test_client()
+    client.login("member1@sharaka.test")
+    user = db.session.get(User, world.users["member1"].id)
+    locale, entries = user.locale, AuditLog.query.count()
+    response = client.get(path)
+    assert "lang=en" in response.headers.get("Set-Cookie", "")
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locale == locale
+    assert AuditLog.query.count() == entries
+
+
+def test_error_log_names_the_route_never_the_raw_path(app, monkeypatch):
+    import io
+    import logging
+
+    from budget_app import create_app
+    from budget_app.request_log import JsonFormatter
+    from helpers import app_config
+
+    production = create_app({**app_config(app.config["SQLALCHEMY_DATABASE_URI"]), "TESTING": False})
+
+    @production.route("/boom/<token>/")
+    def boom(token):
+        raise RuntimeError("boom")
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logging.getLogger("sharaka").addHandler(handler)
+    try:
+        response = production.test_client().get("/boom/secret-token-123/")
+    finally:
+        logging.getLogger("sharaka").removeHandler(handler)
+    assert response.status_code == 500
+    logged = stream.getvalue()
+    assert "/boom/<token>/" in logged and "secret-token-123" not in logged
+
+
+def test_a_request_past_the_deadline_is_answered_by_the_app_with_its_headers(app):
+    import time
+
+    from budget_app import create_app
+    from helpers import app_config
+
+    slow_app = create_app({**app_config(app.config["SQLALCHEMY_DATABASE_URI"]), "REQUEST_DEADLINE_SECONDS": 0.2})
+
+    @slow_app.route("/slow")
+    def slow():
+        for _ in range(600):  # 30 s, far past the deadline
+            time.sleep(0.05)
+        return "finished"
+
+    response = slow_app.test_client().get("/slow?lang=en")
+    assert response.status_code == 503
+    assert "Content-Security-Policy" in response.headers and "X-Frame-Options" in response.headers
+    assert "took too long" in page_text(response)
+    assert slow_app.test_client().get("/healthz").status_code == 200
+
+
+def test_hostile_integers_are_404_or_ignored(client, world):
+    huge = str(10**20)
+    client.login("admin@sharaka.test")
+    for path in ("/citizen-budget/hebron/2147483648/", "/councils/hebron/cycles/2147483648/",
+                 f"/councils/hebron/cycles/{huge}/", f"/admin/users/{2**63}"):
+        assert client.get(path).status_code == 404, path
+    for path in (f"/councils/hebron/priorities/?year={huge}&sector={huge}&target_group={huge}&locality={huge}",
+                 f"/admin/audit?page={huge}", f"/councils/hebron/meetings/?year={huge}"):
+        assert client.get(path).status_code == 200, path
+    assert client.head("/admin/audit").status_code == 200
+
+
+def test_hostile_numbers_in_forms_are_form_errors(app):
+    from budget_app.admin.forms import ReferenceForm
+    from budget_app.cycles.forms import CycleForm
+    huge = "9999999999999999999999999"
+    with app.test_request_context("/?lang=en", method="POST",
+                                  data={"envelope": huge, "fiscal_year": str(10**20), "max_choices": str(2**63)}):
+        form = CycleForm(meta={"csrf": False})
+        assert not form.validate()
+        assert form.envelope.errors == ["This amount is too large."]
+        assert form.fiscal_year.data is None and form.fiscal_year.errors
+        assert form.max_choices.errors
+    with app.test_request_context("/?lang=en", method="POST", data={"sort_order": str(2**31)}):
+        from budget_app.reference.models import Sector
+        form = ReferenceForm(meta={"csrf": False}, model=Sector)
+        form.governorate_id.choices = [(0, "—")]
+        form.validate()
+        assert form.sort_order.errors == ["This number is too large."]

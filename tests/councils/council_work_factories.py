@@ -41,7 +41,7 @@ def make_partner(council, name="جمعية الإحسان الخيرية"):
 
 
 def membership_of(council, email):
-    from councils.models import Membership
+    from budget_app.tenancy import Membership
     from budget_app.auth.models import User
     user = User.query.filter_by(email=email).one()
     return Membership.query.filter_by(council_id=council.id, user_id=user.id).one()

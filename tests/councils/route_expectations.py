@@ -27,7 +27,7 @@ def _member8(w):
 
 # Deleting routes: the coordinator deletes first (roles run in order), so the admin then gets 404.
 AFTER_DELETE = {"anonymous": "login", "outsider": 404, "member": 403, "coordinator": "ok", "director": 403,
-                "admin": 404}
+                "reviewer": 403, "admin": 404}
 
 ROUTES = {
     "councils.meeting_list": Route("council", params=H),

@@ -174,7 +174,7 @@ def test_summary_figures_and_chart(client, world):
 
 
 def test_coordinator_manages_membership(client, world, make_user):
-    from councils.models import Membership
+    from budget_app.tenancy import Membership
     newcomer = make_user("new@sharaka.test")
     client.login(COORD)
     r = client.post_form("/councils/hebron/members/", {"email": "new@sharaka.test", "role": "member",

@@ -15,11 +15,16 @@ PROPOSALS = [
 
 def make_cycle(world, phase="preparing", *, method="approval", rule="greedy", envelope=1_000_000, year=None,
                max_choices=None, points_total=None, min_spend_pct=None, council=None, ballots=None,
-               completion=True, commit=True):
+               completion=True, commit=True, reviewed=True):
     """A cycle of ``council`` (hebron) with the five PROPOSALS, moved to ``phase``.
 
-    ``ballots``: {user_key: choices by code} cast before closing (default: a small set)."""
-    from budget_app.cycles import services
+    ``ballots``: {user_key: choices by code} cast before closing (default: a small set).
+    ``reviewed``: every proposal found feasible by the reviewer (needed to open voting)."""
+    from budget_app.cycles.approval import approve_allocation, cast_approval_vote
+    from budget_app.cycles.ballots import cast_ballot
+    from budget_app.cycles.lifecycle import close_voting, create_cycle, open_voting
+    from budget_app.cycles.proposals import save_proposal
+    from budget_app.cycles.review import review_all_feasible
     from budget_app.extensions import db
     from budget_app.reference.models import FundingSource
 
@@ -31,28 +36,30 @@ def make_cycle(world, phase="preparing", *, method="approval", rule="greedy", en
         max_choices = 3
     if method == "cumulative" and not points_total:
         points_total = 10
-    cycle = services.create_cycle(
+    cycle = create_cycle(
         council, director, fiscal_year=year or date.today().year, title_ar="موازنة الخدمات الاجتماعية",
         title_en="Social services budget", envelope_minor=envelope * 100, ballot_method=method, tally_rule=rule,
         max_choices=max_choices, points_total=points_total, min_spend_pct=min_spend_pct,
         mes_completion=completion, funding=[(treasury.id, envelope * 60), (eu.id, envelope * 30)])
     for code, ar, en, cost, group in PROPOSALS:
-        services.save_proposal(cycle, code=code, title_ar=ar, title_en=en, cost_minor=cost * 100,
-                               exclusive_group=group)
+        save_proposal(cycle, code=code, title_ar=ar, title_en=en, cost_minor=cost * 100,
+                      exclusive_group=group)
+    if reviewed:
+        review_all_feasible(cycle, world.users.get("reviewer") or director, "ممكن التنفيذ")
     order = ["preparing", "voting", "decided", "approved"]
     if order.index(phase) >= 1:
-        services.open_voting(cycle, director)
+        open_voting(cycle, director)
     if order.index(phase) >= 2:
         ids = {p.code: p.id for p in cycle.proposals}
         if ballots is None:
             ballots = default_ballots(method)
         for user_key, choice in ballots.items():
-            services.cast_ballot(cycle, world.users[user_key], by_ids(choice, ids))
-        services.close_voting(cycle, director)
+            cast_ballot(cycle, world.users[user_key], by_ids(choice, ids))
+        close_voting(cycle, director)
     if order.index(phase) >= 3:
         for key in ("member1", "member2", "member3", "member4", "member5", "member6", "coordinator"):
-            services.cast_approval_vote(cycle, world.users[key], "yes")
-        services.approve_allocation(cycle, director)
+            cast_approval_vote(cycle, world.users[key], "yes")
+        approve_allocation(cycle, director)
     if commit:
         db.session.commit()
     return cycle
@@ -71,3 +78,40 @@ def default_ballots(method):
         return {"member1": ["P01", "P04"], "member2": ["P02", "P01", "P03"], "member3": ["P05"]}
     return {"member1": ["P01", "P04"], "member2": ["P01", "P02"], "member3": ["P03", "P05"],
             "member4": ["P01"]}
+
+
+def _partner(world, name):
+    from budget_app.extensions import db
+    from councils.models import PartnerOrganization
+    partner = PartnerOrganization(council_id=world.hebron.id, name=name, organization_type="ngo")
+    db.session.add(partner)
+    db.session.flush()
+    return partner
+
+
+def _represent(world, key, partner):
+    from budget_app.extensions import db
+    from budget_app.tenancy import Membership
+    membership = Membership.query.filter_by(council_id=world.hebron.id, user_id=world.users[key].id).one()
+    membership.partner_organization_id = partner.id
+    db.session.flush()
+
+
+def decided_with_organizations(world):
+    """A decided cycle: member1's charity implements P01, member2's association proposes P04."""
+    from budget_app.extensions import db
+    cycle = make_cycle(world, "preparing", commit=False)
+    charity, association = _partner(world, "Charity"), _partner(world, "Association")
+    _represent(world, "member1", charity)
+    _represent(world, "member2", association)
+    by_code = {p.code: p for p in cycle.proposals}
+    by_code["P01"].implementing_organization_id = charity.id
+    by_code["P04"].proposing_organization_id = association.id
+    db.session.commit()
+    from budget_app.cycles.ballots import cast_ballot
+    from budget_app.cycles.lifecycle import close_voting, open_voting
+    open_voting(cycle, world.users["director"])
+    cast_ballot(cycle, world.users["member3"], [by_code["P01"].id])
+    close_voting(cycle, world.users["director"])
+    db.session.commit()
+    return cycle

@@ -28,12 +28,13 @@ def with_proposal(phase):
 
 
 def with_paper_ballot(world):
-    from budget_app.cycles import services
+    from budget_app.cycles.ballots import enter_paper_ballot
+    from budget_app.cycles.lifecycle import close_voting
     from budget_app.extensions import db
     c = make_cycle(world, "voting")
-    b = services.enter_paper_ballot(c, world.users["coordinator"], [c.proposals[0].id], meeting_label="Forum")
+    b = enter_paper_ballot(c, world.users["coordinator"], [c.proposals[0].id], meeting_label="Forum")
     # Closed afterwards, so the removal is refused (redirect) and every authorized role sees the same.
-    services.close_voting(c, world.users["director"])
+    close_voting(c, world.users["director"])
     db.session.commit()
     return {"slug": "hebron", "cycle_id": c.id, "ballot_id": b.id}
 
@@ -51,8 +52,11 @@ ROUTES = {
     "cycles.proposal_edit": Route("budget", params=with_proposal("preparing")),
     "cycles.proposal_delete": Route("budget", params=with_proposal("voting")),
     "cycles.proposal_import": Route("budget", params=cycle("preparing")),
+    # Without a genuine preview token the confirmation is a 400 for those who may import.
+    "cycles.proposal_import_confirm": Route("budget", params=cycle("preparing")),
     "cycles.proposal_template": Route("budget", params=lambda w: {**cycle("preparing")(w), "fmt": "xlsx"}),
-    "cycles.vote": Route("council", params=cycle("voting")),
+    # The ballot and the approval vote need a seat: a technical reviewer reads the cycle, not these.
+    "cycles.vote": Route("seat", params=cycle("voting")),
     # Anyone of the council reaches it; without a ballot it redirects to the vote page.
     "cycles.vote_receipt": Route("council", params=cycle("voting")),
     "cycles.receipts": Route("public", params=cycle("decided")),
@@ -63,6 +67,15 @@ ROUTES = {
     "cycles.paper_delete": Route("manage", params=with_paper_ballot),
     "cycles.results": Route("council", params=cycle("decided")),
     "cycles.results_export": Route("council", params=lambda w: {**cycle("decided")(w), "fmt": "csv"}),
+    "cycles.report_export": Route("council", params=lambda w: {**cycle("decided")(w), "table": "fairness",
+                                                               "fmt": "xlsx"}),
     "cycles.override": Route("budget", params=cycle("decided")),
-    "cycles.approval_vote": Route("council", params=cycle("decided"), data={"choice": "yes"}),
+    "cycles.approval_vote": Route("seat", params=cycle("decided"), data={"choice": "yes"}),
+    # The feasibility review: the list is read by the council, the form is the reviewers' (and administrators').
+    "cycles.review_list": Route("council", params=cycle("preparing")),
+    # Declaring interests before the approval vote needs a seat (an administrator sees the page, outside
+    # the electorate); the form's empty POST is a 400 for those who may declare.
+    "cycles.declaration": Route("seat", params=cycle("decided")),
+    "cycles.proposal_review": Route("review", params=with_proposal("preparing"),
+                                    data={"outcome": "feasible", "reason": "Feasible as proposed."}),
 }

@@ -38,6 +38,16 @@ def _upload(client, cycle, data: bytes, name: str, lang="en"):
                             {"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
 
 
+def _token(response) -> str:
+    import re
+    return re.search(r'name="token" value="([^"]+)"', response.get_data(as_text=True)).group(1)
+
+
+def _confirm(client, cycle, preview, token=None, lang="en"):
+    return client.post_form(_url(cycle, f"proposals/import/confirm?lang={lang}"),
+                            {"token": token if token is not None else _token(preview)})
+
+
 def test_director_opens_cycle_with_envelope_and_funding_gap(client, world):
     from budget_app.cycles.models import BudgetCycle
     from budget_app.reference.models import FundingSource
@@ -95,7 +105,10 @@ def test_import_is_all_or_nothing_and_reimport_updates(client, world):
 
     good[1][5] = "120000"
     csv_text = "\n".join(",".join(f'"{c}"' for c in row) for row in good)
-    assert _upload(client, cycle, csv_text.encode("utf-8-sig"), "p.csv").status_code == 302
+    preview = _upload(client, cycle, csv_text.encode("utf-8-sig"), "p.csv")
+    assert preview.status_code == 200 and "Check the changes before importing" in page_text(preview)
+    assert AllocationProposal.query.filter_by(cycle_id=cycle.id, code="A01").one().cost_minor == 10_000_000
+    assert _confirm(client, cycle, preview).status_code == 302
     assert AllocationProposal.query.filter_by(cycle_id=cycle.id).count() == 7  # 5 + 2, no duplicates
     assert AllocationProposal.query.filter_by(cycle_id=cycle.id, code="A01").one().cost_minor == 12_000_000
 
@@ -284,3 +297,52 @@ def test_pages_render_in_arabic(client, world):
         response = client.get(_url(cycle, suffix) + "?lang=ar")
         assert response.status_code == 200, suffix
         assert 'dir="rtl"' in response.get_data(as_text=True)
+
+
+def test_results_page_shows_fairness_report_and_margins_in_both_languages(client, world):
+    cycle = make_cycle(world, "decided", rule="mes", completion=False)
+    switch(client, "director@sharaka.test")
+    text = page_text(client.get(_url(cycle, "results?lang=en")))
+    assert "How fair is the result?" in text
+    assert "supported at least one funded proposal." in text
+    assert "Gini coefficient of this satisfaction" in text
+    assert "Checked exactly: the outcome satisfies extended justified representation" in text
+    assert "Would have been funded" in text or "could have stayed home" in text
+    assert "How much each voter got" in text and "Share of voters" in text
+    assert "The same measures for each rule compared" in text and "Greedy by votes" in text
+    arabic = page_text(client.get(_url(cycle, "results?lang=ar")))
+    assert "How fair is the result?" not in arabic and "Would have been funded" not in arabic
+    assert "%(" not in arabic and "%(" not in text
+
+
+
+def test_margin_sentences(app):
+    from budget_app.cycles.fairness_text import margin_sentence
+    with app.test_request_context("/?lang=en"):
+        unfunded = {"extra_supporters_needed": 3, "max_cost_funded_minor": 6_000_000, "cost_headroom_minor": None,
+                    "supporters_to_spare": None}
+        text = margin_sentence(unfunded, 10_000_000, False, "ILS")
+        assert text == "Would have been funded with 3 more supporters, or at ₪40,000 less."
+        funded = {"cost_headroom_minor": 0, "supporters_to_spare": 2}
+        assert margin_sentence(funded, 10_000_000, True, "ILS") == (
+            "At any higher cost it would not have been funded. 2 of its supporters could have stayed home and it "
+            "would still have been funded.")
+        capped = {"extra_supporters_needed": None, "max_cost_funded_minor": None, "not_within": 10}
+        assert "Not even 10 more supporters" in margin_sentence(capped, 100, False, "ILS")
+        assert margin_sentence(None, 100, False, "ILS") == ""
+
+
+def test_ballot_design_check_for_the_director_before_voting(client, world):
+    cycle = make_cycle(world, "preparing", envelope=3_000_000)
+    switch(client, "director@sharaka.test")
+    text = page_text(client.get(_url(cycle, "?lang=en")))
+    assert "Check the ballot design before opening the vote" in text
+    assert "The envelope covers every proposal together (₪1,500,000): all are funded whatever the votes." in text
+    assert "What to do: Add proposals or lower the envelope" in text
+    arabic = page_text(client.get(_url(cycle, "?lang=ar")))
+    assert "Check the ballot design" not in arabic and "%(" not in arabic
+    switch(client, "member1@sharaka.test")
+    assert "Check the ballot design" not in page_text(client.get(_url(cycle, "?lang=en")))
+    sound = make_cycle(world, "preparing", year=2031)
+    switch(client, "director@sharaka.test")
+    assert "Check the ballot design" not in page_text(client.get(_url(sound, "?lang=en")))

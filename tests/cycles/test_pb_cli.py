@@ -89,3 +89,54 @@ def test_import_refusal_is_a_clear_message_and_saves_nothing(runner, world, tmp_
     result = runner.invoke(args=["pb", "import", str(path), "--council", "hebron", "--year", "2023"])
     assert result.exit_code != 0 and "at least two proposals" in result.output
     assert BudgetCycle.query.count() == 0
+
+
+@pytest.mark.parametrize("rule", ["greedy", "mes"])
+def test_tally_margins_json(runner, rule):
+    """--margins adds the four numbers per project; each is checked by re-running the rule."""
+    from budget_app.tally import parse_pb, tally_election
+    from budget_app.tally.api import ProjectSpec, tally
+
+    path = DATA / "Poland_Krakow_2018_Bienczyce.pb"
+    result = runner.invoke(args=["pb", "tally", str(path), "--rule", rule, "--json", "--margins"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    election = parse_pb(path)
+    assert out["selected"] == tally_election(election, rule).selected
+    assert set(out["margins"]) == set(election.project_ids)
+    ballots = [list(b) for b in election.ballots()]
+    for pid, rec in out["margins"].items():
+        assert set(rec) == {"max_cost_funded", "extra_supporters_needed", "cost_headroom", "supporters_to_spare"}
+        funded = pid in out["selected"]
+        assert (rec["cost_headroom"] is not None) == funded
+        if not funded and rec["max_cost_funded"] is not None:
+            projects = [ProjectSpec(p.id, rec["max_cost_funded"] if p.id == pid else p.cost) for p in election.projects]
+            assert pid in tally(projects, ballots, election.budget, rule).selected
+        if not funded and rec["extra_supporters_needed"] is not None:
+            projects = [ProjectSpec(p.id, p.cost) for p in election.projects]
+            more = ballots + [[pid]] * rec["extra_supporters_needed"]
+            assert pid in tally(projects, more, election.budget, rule).selected
+
+
+def test_analyse_json_has_the_metric_names(runner):
+    from budget_app.tally import election_profile, parse_pb, tally_election
+    from budget_app.tally.fairness import fairness_metrics
+
+    path = DATA / "Poland_Swiecie_2023.pb"
+    result = runner.invoke(args=["pb", "analyse", str(path), "--rule", "mes", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    for key in ("percent_non_empty_handed", "avg_satisfaction", "satisfaction_histogram",
+                "gini_coefficient_of_satisfaction", "unspent", "proportionality"):
+        assert key in out
+    election = parse_pb(path)
+    expected = fairness_metrics(election_profile(election), tally_election(election, "mes").selected)
+    assert out["gini_coefficient_of_satisfaction"] == expected["gini_coefficient_of_satisfaction"]
+    assert out["proportionality"]["guarantee"] == "ejr_up_to_one"
+    assert out["proportionality"]["ejr_up_to_one"]["reason"] == "too_large"  # 2,553 ballots
+
+
+def test_analyse_plain_text(runner):
+    result = runner.invoke(args=["pb", "analyse", str(DATA / "Poland_Krakow_2018_Bienczyce.pb"), "--rule", "mes"])
+    assert result.exit_code == 0, result.output
+    assert "percent_non_empty_handed: 0.7642" in result.output and "ejr_up_to_one: yes" in result.output

@@ -21,10 +21,10 @@ def test_demo_is_complete_and_idempotent(client, world):
     from priorities import services
     from priorities.models import Priority, RankingRound, RoundBallot
     created = _seed()
-    assert created["meeting"] == 7 and created["priority"] == 29
+    assert created["meeting"] == 7 and created["priority"] == 30
     hebron = world.hebron
     assert {m.kind for m in Meeting.query.filter_by(council_id=hebron.id)} == {"workshop", "forum", "council_meeting"}
-    assert Priority.query.filter_by(council_id=hebron.id).count() == 25
+    assert Priority.query.filter_by(council_id=hebron.id).count() == 26
     assert Priority.query.filter_by(council_id=world.nablus.id).count() == 4
     assert len({p.sector_id for p in Priority.query.filter_by(council_id=hebron.id)}) >= 7
     rnd = RankingRound.query.one()

@@ -8,6 +8,8 @@ import pytest
 
 import tally_oracle as oracle
 from budget_app.tally import ProjectSpec, borda_points, parse_pb, tally, tally_election, tally_file
+from budget_app.tally.explanations import (CompletionFunded, ExceedsBudget, GreedyFunded, InsufficientBudget,
+                                           MesFunded, NotAffordable, PhragmenFunded, Reason, from_dict)
 
 P3 = [ProjectSpec("a", 100), ProjectSpec("b", 60), ProjectSpec("c", 50)]
 B3 = [{"a", "b"}, {"a"}, {"c"}]
@@ -18,12 +20,15 @@ def test_greedy_explanations_hand_made():
     assert r.selected == ["a", "c"] and r.total_cost == 150 and r.budget == 150
     assert r.scores == {"a": 2, "b": 1, "c": 1}
     e = r.explanations
-    assert e["a"] == {"project": "a", "funded": True, "reason": "selected", "phase": "greedy", "rank": 1,
-                      "round": 1, "remaining_before": 150, "remaining_after": 50, "cost": 100, "votes": 2, "score": 2}
+    assert e["a"] == GreedyFunded(project="a", rank=1, round=1, remaining_before=150, remaining_after=50, cost=100,
+                                  votes=2, score=2)
+    assert e["a"].to_dict() == {"project": "a", "funded": True, "reason": "selected", "phase": "greedy", "rank": 1,
+                                "round": 1, "remaining_before": 150, "remaining_after": 50, "cost": 100, "votes": 2,
+                                "score": 2}
     # b and c tie on votes: lexicographic order puts b first; it no longer fits
-    assert e["b"]["funded"] is False and e["b"]["reason"] == "insufficient_budget"
-    assert (e["b"]["remaining"], e["b"]["cost"], e["b"]["rank"]) == (50, 60, 2)
-    assert e["c"]["funded"] is True and e["c"]["round"] == 2 and e["c"]["remaining_after"] == 0
+    assert isinstance(e["b"], InsufficientBudget) and not e["b"].funded and e["b"].reason is Reason.INSUFFICIENT_BUDGET
+    assert (e["b"].remaining, e["b"].cost, e["b"].rank) == (50, 60, 2)
+    assert e["c"].funded is True and e["c"].round == 2 and e["c"].remaining_after == 0
 
 
 def test_mes_explanations_hand_made():
@@ -31,18 +36,17 @@ def test_mes_explanations_hand_made():
     assert r.selected == ["a", "c"]
     e = r.explanations
     a = e["a"]
-    assert (a["round"], a["supporters"], a["payers"], a["total_paid"]) == (1, 2, 2, 100)
-    assert a["per_voter_payment"] == pytest.approx(50) and a["rho"] == pytest.approx(0.5)
-    assert a["supporters_budget_before"] == pytest.approx(100)
-    assert e["c"]["round"] == 2 and e["c"]["per_voter_payment"] == pytest.approx(50)
+    assert isinstance(a, MesFunded) and (a.round, a.supporters, a.payments) == (1, 2, [[50, 2]])
+    assert a.rho == pytest.approx(0.5)
+    assert e["c"].round == 2 and e["c"].payments == [[50, 1]]
     b = e["b"]
-    assert b["funded"] is False and b["reason"] == "not_affordable_by_supporters"
-    assert b["supporters_budget"] == pytest.approx(0) and b["cost"] == 60
+    assert isinstance(b, NotAffordable) and b.funded is False and b.reason.value == "not_affordable_by_supporters"
+    assert b.supporters_budget == 0 and b.cost == 60
     assert r.details["voter_budget"] == 50
     json.dumps(r.to_dict())
 
 
-def test_mes_capped_payers():
+def test_mes_payments_are_what_each_supporter_paid():
     # 6 voters, budget 60 -> 10 each. y (12, 4 supporters, 3 each, rho 1/4) is bought first;
     # then x (27) costs v1 his last 7 while v2 and v3 pay the equal share 10 (rho 10/27).
     projects = [("x", 27), ("y", 12)]
@@ -51,11 +55,22 @@ def test_mes_capped_payers():
     i, p = oracle.build(projects, ballots, 60, False)
     assert r.selected == ["y", "x"] == oracle.run(i, p, "mes")
     x = r.explanations["x"]
-    assert (x["round"], x["supporters"], x["payers"], x["capped_payers"]) == (2, 3, 3, 1)
-    assert x["per_voter_payment"] == pytest.approx(10) and x["rho"] == pytest.approx(10 / 27)
-    assert x["supporters_budget_before"] == pytest.approx(27)
+    assert (x.round, x.supporters, x.payments, x.payers) == (2, 3, [[10, 2], [7, 1]], 3)
+    assert x.rho == pytest.approx(10 / 27)
     y = r.explanations["y"]
-    assert (y["round"], y["payers"], y["capped_payers"], y["per_voter_payment"]) == (1, 4, 0, 3)
+    assert (y.round, y.payments) == (1, [[3, 4]])
+    assert from_dict(json.loads(json.dumps(x.to_dict()))) == x
+
+
+def test_mes_payments_with_fractions_and_cardinal_ballots_sum_to_the_cost():
+    r = tally([("a", 10), ("b", 7)], [{"a", "b"}, {"a"}, {"b"}], 20, "mes")
+    for pid in r.selected:
+        e = r.explanations[pid]
+        assert sum(Fraction(a).limit_denominator(10**6) * n for a, n in e.payments) == e.cost
+    c = tally([("a", 10), ("b", 6)], [{"a": 3, "b": 1}, {"a": 1}, {"b": 2}], 16, "mes", ballot_kind="cumulative")
+    for pid in c.selected:
+        e = c.explanations[pid]
+        assert sum(a * n for a, n in e.payments) == pytest.approx(e.cost)
 
 
 def test_mes_not_affordable_and_completion():
@@ -65,22 +80,23 @@ def test_mes_not_affordable_and_completion():
     i, p = oracle.build(projects, ballots, 200, False)
     assert r.selected == oracle.run(i, p, "mes", completion=True)
     for pid, e in r.explanations.items():
-        assert e["funded"] == (pid in r.selected)
-        if e["funded"] and e.get("phase") == "completion":
-            assert e["reason"] == "completion" and e["mes"]["reason"] == "not_affordable_by_supporters"
+        assert e.funded == (pid in r.selected)
+        if e.funded and e.phase == "completion":
+            assert isinstance(e, CompletionFunded) and isinstance(e.mes, NotAffordable)
+            assert e.mes.project == pid and e.mes.supporters_budget < e.cost
     assert r.completion is True
 
 
 def test_exclusive_groups():
     r = tally(P3, B3, 150, "greedy", exclusive_groups=[{"a", "c"}])
     assert r.selected == ["a"]
-    assert r.explanations["c"]["reason"] == "excluded_by_group"
-    assert r.explanations["c"]["conflicts_with"] == "a"
-    assert r.explanations["b"]["reason"] == "insufficient_budget"
+    assert r.explanations["c"].reason is Reason.EXCLUDED_BY_GROUP
+    assert r.explanations["c"].conflicts_with == "a"
+    assert r.explanations["b"].reason is Reason.INSUFFICIENT_BUDGET
     m = tally(P3, B3, 150, "mes", exclusive_groups=[["a", "c"]])
-    assert m.selected == ["a"] and m.explanations["c"]["reason"] == "excluded_by_group"
+    assert m.selected == ["a"] and m.explanations["c"].reason is Reason.EXCLUDED_BY_GROUP
     ph = tally(P3, B3, 150, "phragmen", exclusive_groups=[["a", "c"]])
-    assert "c" not in ph.selected and ph.explanations["c"]["reason"] == "excluded_by_group"
+    assert "c" not in ph.selected and ph.explanations["c"].reason is Reason.EXCLUDED_BY_GROUP
     # without groups Phragmén picks both
     assert set(tally(P3, B3, 150, "phragmen").selected) == {"a", "c"}
     with pytest.raises(ValueError):
@@ -90,10 +106,10 @@ def test_exclusive_groups():
 def test_phragmen_explanations():
     r = tally(P3, B3, 150, "phragmen")
     e = r.explanations
-    assert e["a"]["round"] == 1 and e["a"]["max_load"] == pytest.approx(50)
-    assert e["b"]["funded"] is False and e["b"]["reason"] in ("insufficient_budget", "rule_stopped")
+    assert isinstance(e["a"], PhragmenFunded) and e["a"].round == 1 and e["a"].max_load == pytest.approx(50)
+    assert e["b"].funded is False and e["b"].reason in (Reason.INSUFFICIENT_BUDGET, Reason.RULE_STOPPED)
     big = tally([("a", 10), ("b", 500)], [{"a", "b"}], 100, "phragmen")
-    assert big.explanations["b"]["reason"] == "exceeds_budget"
+    assert isinstance(big.explanations["b"], ExceedsBudget) and big.explanations["b"].budget == 100
 
 
 def test_cumulative_and_borda():
@@ -136,7 +152,7 @@ def test_errors_and_edge_cases():
     with pytest.raises(ValueError):
         tally(P3, [{"a": 1}], 150, "phragmen")
     r = tally(P3, [], 150, "mes")
-    assert r.selected == [] and all(e["reason"] == "no_supporters" for e in r.explanations.values())
+    assert r.selected == [] and all(e.reason is Reason.NO_SUPPORTERS for e in r.explanations.values())
     assert tally(P3, [], 150, "greedy").selected == ["a", "c"]  # pabutools: zero-score projects still fit
 
 
@@ -151,12 +167,16 @@ def test_explanations_cover_every_project(rule):
     el = parse_pb(oracle.DATA / "Poland_Wieliczka_2023_Green_Budget.pb")
     r = tally_election(el, rule, completion=(rule == "mes"))
     assert set(r.explanations) == set(el.project_ids)
-    assert {p for p, e in r.explanations.items() if e["funded"]} == set(r.selected)
+    assert {p for p, e in r.explanations.items() if e.funded} == set(r.selected)
     for pid, e in r.explanations.items():
-        assert e["project"] == pid and isinstance(e["reason"], str)
-        if e["funded"] and rule in ("mes", "mes-add1") and e["phase"] == "mes":
-            assert e["payers"] >= 1 and e["per_voter_payment"] > 0 and e["total_paid"] == e["cost"]
-    json.dumps(r.to_dict())
+        assert e.project == pid and isinstance(e.reason, Reason)
+        if isinstance(e, MesFunded):
+            assert e.payers >= 1 and sum(a * n for a, n in e.payments) == pytest.approx(e.cost, rel=1e-9)
+            assert all(a > 0 for a, _ in e.payments) and e.payers <= e.supporters
+        if isinstance(e, NotAffordable):
+            assert e.supporters_budget < e.cost
+    back = json.loads(json.dumps(r.to_dict()))
+    assert {pid: from_dict(d) for pid, d in back["explanations"].items()} == r.explanations
 
 
 def test_tally_package_does_not_need_flask():

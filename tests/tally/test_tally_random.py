@@ -47,7 +47,7 @@ def _check(inst, rule, cardinal, completion=False, check_order=True):
         assert ours.selected == theirs
     # explanations consistent with the outcome
     assert set(ours.explanations) == {pid for pid, _ in projects}
-    assert {pid for pid, e in ours.explanations.items() if e["funded"]} == set(ours.selected)
+    assert {pid for pid, e in ours.explanations.items() if e.funded} == set(ours.selected)
     assert ours.total_cost == sum(c for pid, c in projects if pid in set(ours.selected))
     assert ours.total_cost <= budget
 

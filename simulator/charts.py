@@ -1,0 +1,68 @@
+"""Plotly figures of a simulation's results (bar traces only: the served bundle has bar,
+sankey and treemap, no box plot, so the spread is a floating bar from the first to the third
+quartile). Each figure has its table on the page."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from budget_app.charts import PALETTE, base_layout, chart_payload
+from budget_app.i18n import minor_to_major, text_direction
+
+
+def _major(minor) -> float:
+    return float(minor_to_major(minor))
+
+
+def _horizontal(fig, rows: int):
+    rtl = text_direction() == "rtl"
+    fig.update_layout(**base_layout(rtl, barmode="group", height=max(320, 70 * rows + 140),
+                                    margin={"l": 20, "r": 20, "t": 60, "b": 40}))
+    fig.update_yaxes(automargin=True, autorange="reversed", side="right" if rtl else "left")
+    fig.update_xaxes(autorange="reversed" if rtl else True)
+    return fig
+
+
+def means_figure(r: dict):
+    import plotly.graph_objects as go  # heavy library: imported on first use, not at start-up
+
+    labels = [line["label"] for line in r["lines"]]
+    fig = go.Figure()
+    fig.add_bar(name=_("Citizens' average"), y=labels, x=[_major(line["stats"]["mean"]) for line in r["lines"]],
+                orientation="h", marker_color=PALETTE[0])
+    fig.add_bar(name=_("Citizens' median"), y=labels, x=[_major(line["stats"]["median"]) for line in r["lines"]],
+                orientation="h", marker_color=PALETTE[4])
+    fig.add_bar(name=_("Last year"), y=labels, x=[_major(line["baseline"]) for line in r["lines"]],
+                orientation="h", marker_color=PALETTE[1])
+    if r["final_decided"]:
+        fig.add_bar(name=_("The council's allocation"), y=labels, x=[_major(line["final"]) for line in r["lines"]],
+                    orientation="h", marker_color=PALETTE[2])
+    return _horizontal(fig, len(labels) * (4 if r["final_decided"] else 3) // 2)
+
+
+def spread_figure(r: dict):
+    import plotly.graph_objects as go  # heavy library: imported on first use, not at start-up
+
+    labels = [line["label"] for line in r["lines"]]
+    q1 = [_major(line["stats"]["q1"]) for line in r["lines"]]
+    q3 = [_major(line["stats"]["q3"]) for line in r["lines"]]
+    fig = go.Figure(go.Bar(name=_("Middle half of the citizens' amounts"), y=labels,
+                           x=[b - a for a, b in zip(q1, q3)], base=q1, orientation="h", marker_color=PALETTE[4]))
+    return _horizontal(fig, len(labels))
+
+
+def per_day_figure(r: dict):
+    import plotly.graph_objects as go  # heavy library: imported on first use, not at start-up
+
+    days = [d.isoformat() for d, _n in r["per_day"]]
+    fig = go.Figure(go.Bar(x=days, y=[n for _d, n in r["per_day"]], marker_color=PALETTE[0],
+                           name=_("Submissions")))
+    rtl = text_direction() == "rtl"
+    fig.update_layout(**base_layout(rtl, height=320, margin={"l": 50, "r": 20, "t": 30, "b": 60},
+                                    yaxis={"title": _("Submissions")}))
+    fig.update_xaxes(type="category", autorange="reversed" if rtl else True)
+    return fig
+
+
+def figures(r: dict) -> dict:
+    return {"means": chart_payload(means_figure(r)), "spread": chart_payload(spread_figure(r)),
+            "per_day": chart_payload(per_day_figure(r))}

@@ -1,0 +1,70 @@
+"""A lean start-up: creating the app loads none of the libraries that only some requests need.
+
+pandas, openpyxl and Plotly are imported by the downloads and charts that use them, NumPy by
+the first tally, Alembic (through Flask-Migrate) by ``flask db``. Each is checked in a fresh
+interpreter, since this test process has imported all of them already.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("pandas", "openpyxl", "plotly", "numpy", "alembic", "flask_migrate", "pabutools", "frictionless",
+         "babel.messages.frontend")
+
+
+def _modules_after(code: str, tmp_path) -> dict:
+    env = {**os.environ, "SHARAKA_INSTANCE_PATH": str(tmp_path / "instance"),
+           "DATABASE_URL": "sqlite:///" + str(tmp_path / "startup.db")}
+    script = code + f"\nimport json, sys\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))\n"
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_creating_the_app_imports_no_heavy_library(tmp_path):
+    loaded = _modules_after("from budget_app import create_app\ncreate_app()", tmp_path)
+    assert loaded == [], f"create_app() imported {loaded}: import them inside the functions that use them"
+
+
+def test_the_command_line_lists_its_commands_without_heavy_libraries(tmp_path):
+    code = ("from flask.cli import FlaskGroup\nfrom budget_app import create_app\n"
+            "cli = FlaskGroup(create_app=lambda: create_app())\n"
+            "try:\n    cli.main(['pb', '--help'], standalone_mode=False)\nexcept SystemExit:\n    pass\n")
+    assert _modules_after(code, tmp_path) == []
+
+
+def test_a_tally_loads_numpy_only_then(tmp_path):
+    loaded = _modules_after("import budget_app.tally as t\nfrom budget_app.tally import RULES\n"
+                            "assert RULES and t.parse_pb", tmp_path)
+    assert loaded == ["numpy"]
+
+
+def test_flask_db_is_listed_and_loads_flask_migrate_when_run(app, runner):
+    from budget_app.extensions import db
+
+    result = runner.invoke(args=["--help"])
+    assert "db" in result.output.split()
+    result = runner.invoke(args=["db", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "upgrade" in result.output and "downgrade" in result.output
+    assert app.extensions["migrate"].db is db
+    from flask_migrate import _MigrateConfig
+    assert isinstance(app.extensions["migrate"], _MigrateConfig)
+    assert app.extensions["migrate"].configure_args["render_as_batch"] is True
+
+
+def test_migrate_config_loads_on_first_read(app):
+    from flask_migrate import _MigrateConfig
+
+    from budget_app import ROOT as APP_ROOT
+    from budget_app.extensions import db
+
+    config = app.extensions["migrate"]
+    assert config.directory == str(APP_ROOT / "migrations")  # read through the deferred object
+    assert isinstance(app.extensions["migrate"], _MigrateConfig) and app.extensions["migrate"].db is db
