@@ -1,19 +1,17 @@
 """The budget director's pages: open a simulation, follow and close it, export submissions."""
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from budget_app import audit
 from budget_app.errors import show_error
+from budget_app.exports import download
 from budget_app.extensions import db
 from budget_app.permissions import ensure, get_council_or_404
-from simulator import charts, forms, services
+from simulator import charts, exports, forms, services
 from simulator.models import Simulation
 
 bp = Blueprint("simulator_manage", __name__, url_prefix="/councils")
@@ -114,11 +112,15 @@ def export(slug: str, sim_id: int):
     council = _director(slug)
     simulation = _simulation(council, sim_id)
     header, rows = services.export_rows(simulation)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = Response("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="simulation-{council.slug}-{simulation.fiscal_year}.csv"')
-    return response
+    frame = exports.submissions_frame(header, rows, len(simulation.lines), numeric=False)
+    return download(frame, f"simulation-{council.slug}-{simulation.fiscal_year}", "csv")
+
+
+@bp.route("/<slug>/simulations/<int:sim_id>/results.xlsx")
+def export_xlsx(slug: str, sim_id: int):
+    """The results as a workbook: the per-line statistics, every submission, and the simulation."""
+    council = _director(slug)
+    simulation = _simulation(council, sim_id)
+    header, rows = services.export_rows(simulation)
+    frames = exports.results_frames(simulation, services.results(simulation), header, rows)
+    return download(frames, f"simulation-{council.slug}-{simulation.fiscal_year}", "xlsx")

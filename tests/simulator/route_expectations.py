@@ -32,4 +32,5 @@ ROUTES = {
     "simulator_manage.results": Route("budget", params=simulation),
     "simulator_manage.close": Route("budget", params=simulation),
     "simulator_manage.export": Route("budget", params=simulation),
+    "simulator_manage.export_xlsx": Route("budget", params=simulation),
 }

@@ -275,3 +275,45 @@ def test_breakdowns_by_the_optional_answers_hide_small_groups(world, in_english)
     assert uses["groups"][0]["means"] == [balanced(sim)[line.id] for line in sim.lines]
     assert [(g["label"], g["count"]) for g in age["groups"]] == [("18 to 29", 6)] and age["not_said"] == 1
     assert gender["groups"] == [] and gender["not_said"] == 7
+
+
+def test_the_excel_workbook_has_the_line_statistics_and_every_budget_with_formulas_neutralized(app, world,
+                                                                                                en_client):
+    import io
+
+    import openpyxl
+
+    from budget_app.extensions import db
+    from simulator import services
+
+    sim = make_simulation(world)
+    sim.lines[0].label_en = "=HYPERLINK(\"http://x\")"  # a label an attacker might have typed
+    db.session.flush()
+    share = balanced(sim)
+    services.submit(sim, share, address="192.0.2.1", age_band="18-29")
+    services.submit(sim, share, address="192.0.2.1")
+    db.session.commit()
+    en_client.login("director@sharaka.test")
+    response = en_client.get(f"/councils/hebron/simulations/{sim.id}/results.xlsx")
+    assert response.status_code == 200 and "spreadsheetml" in response.content_type
+    assert f'simulation-hebron-{sim.fiscal_year}.xlsx' in response.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Lines", "Budgets", "Simulation"]
+    lines = list(book["Lines"].values)
+    header = lines[0]
+    assert header[:2] == ("Code", "Line") and "Citizens' median" in header
+    rows = {r[0]: dict(zip(header, r)) for r in lines[1:]}
+    first = sim.lines[0]
+    assert rows[first.code]["Line"].startswith("'=")  # text, not a formula
+    assert rows[first.code]["Citizens' median"] == share[first.id] / 100
+    assert rows[first.code]["Budgets counted"] == 1
+    budgets = list(book["Budgets"].values)
+    assert len(budgets) == 3 and budgets[0][:2] == ("submitted_at", "counted")
+    assert sorted(r[1] for r in budgets[1:]) == ["no", "yes"]
+    assert budgets[1][2] == share[first.id] / 100  # a number, not text
+    # The CSV of the budgets goes through the same neutralization.
+    csv = en_client.get(f"/councils/hebron/simulations/{sim.id}/submissions.csv").get_data(as_text=True)
+    assert csv.count("\n") == 3 and "18-29" in csv
+    en_client.logout()
+    en_client.login("member1@sharaka.test")
+    assert en_client.get(f"/councils/hebron/simulations/{sim.id}/results.xlsx").status_code == 403
