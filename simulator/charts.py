@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from budget_app.charts import PALETTE, base_layout, chart_payload
-from budget_app.i18n import minor_to_major, text_direction
+from budget_app.i18n import format_number, minor_to_major, text_direction
 
 
 def _major(minor) -> float:
@@ -63,6 +63,22 @@ def per_day_figure(r: dict):
     return fig
 
 
+def breakdown_figure(r: dict, breakdown: dict):
+    """The average each group (of one optional question) gave each line: one bar per group."""
+    import plotly.graph_objects as go  # heavy library: imported on first use, not at start-up
+
+    labels = [line["label"] for line in r["lines"]]
+    fig = go.Figure()
+    for index, group in enumerate(breakdown["groups"]):
+        fig.add_bar(name=f"{group['label']} ({format_number(group['count'])})", y=labels,
+                    x=[_major(m) for m in group["means"]], orientation="h",
+                    marker_color=PALETTE[index % len(PALETTE)])
+    return _horizontal(fig, len(labels) * max(1, len(breakdown["groups"])) // 2 + 1)
+
+
 def figures(r: dict) -> dict:
+    """Every chart of the results page; ``breakdowns`` by question key (only those with a group
+    large enough to show)."""
     return {"means": chart_payload(means_figure(r)), "spread": chart_payload(spread_figure(r)),
-            "per_day": chart_payload(per_day_figure(r))}
+            "per_day": chart_payload(per_day_figure(r)),
+            "breakdowns": {b["key"]: chart_payload(breakdown_figure(r, b)) for b in r["breakdowns"] if b["groups"]}}

@@ -227,8 +227,9 @@ def results(simulation) -> dict:
 
     lines = list(simulation.lines)
     rows = db.session.execute(select(SimulationSubmission.amounts_json, SimulationSubmission.created_at,
-                                     SimulationSubmission.duplicate, SimulationSubmission.uses_services,
-                                     SimulationSubmission.age_band, SimulationSubmission.gender)
+                                     SimulationSubmission.duplicate, SimulationSubmission.governorate_id,
+                                     SimulationSubmission.locality_id, SimulationSubmission.age_band,
+                                     SimulationSubmission.gender, SimulationSubmission.uses_services)
                               .where(SimulationSubmission.simulation_id == simulation.id)).all()
     counted = [json.loads(r[0]) for r in rows if not r[2]]
     per_day = Counter(r[1].date() for r in rows if not r[2])
@@ -257,13 +258,31 @@ def results(simulation) -> dict:
 MIN_GROUP = 5
 
 
+def _reference_labels(model, ids) -> dict:
+    wanted = sorted({i for i in ids if i is not None})
+    return {row.id: row.name for row in model.query.filter(model.id.in_(wanted))} if wanted else {}
+
+
 def _breakdowns(matrix, contexts) -> list[dict]:
-    """The average per line for each answer to the optional questions (uses the ministry's
-    services, age band, gender); groups of fewer than MIN_GROUP budgets are counted, not shown."""
+    """The average per line for each answer to the optional questions (governorate, locality,
+    age band, gender, uses the ministry's services), largest group first for the places;
+    groups of fewer than MIN_GROUP budgets are counted, not shown."""
+    from budget_app.reference.models import Governorate, Locality
+
+    governorates = _reference_labels(Governorate, (c[0] for c in contexts))
+    localities = _reference_labels(Locality, (c[1] for c in contexts))
+    questions = (
+        ("governorate", _l("Governorate"), None, governorates),
+        ("locality", _l("Locality"), None, localities),
+        ("age", _l("Age"), AGE_BANDS, AGE_BAND_LABELS),
+        ("gender", _l("Gender"), GENDERS, GENDER_LABELS),
+        ("services", _l("Uses the ministry's services"), USES_SERVICES, USES_SERVICES_LABELS),
+    )
     out = []
-    questions = ((_l("Uses the ministry's services"), USES_SERVICES, USES_SERVICES_LABELS),
-                 (_l("Age"), AGE_BANDS, AGE_BAND_LABELS), (_l("Gender"), GENDERS, GENDER_LABELS))
-    for index, (title, values, labels) in enumerate(questions):
+    for index, (key, title, values, labels) in enumerate(questions):
+        if values is None:  # places: the answers given, largest group first
+            counts = Counter(c[index] for c in contexts if c[index] is not None and c[index] in labels)
+            values = [v for v, _n in sorted(counts.items(), key=lambda item: (-item[1], str(labels[item[0]])))]
         groups, hidden = [], 0
         for value in values:
             picked = [i for i, c in enumerate(contexts) if c[index] == value]
@@ -275,7 +294,7 @@ def _breakdowns(matrix, contexts) -> list[dict]:
             groups.append({"label": str(labels[value]), "count": len(picked),
                            "means": [int(round(float(v))) for v in matrix[picked].mean(axis=0)]})
         not_said = sum(1 for c in contexts if not c[index])
-        out.append({"title": str(title), "groups": groups, "hidden": hidden, "not_said": not_said})
+        out.append({"key": key, "title": str(title), "groups": groups, "hidden": hidden, "not_said": not_said})
     return out
 
 

@@ -263,18 +263,52 @@ def test_the_director_opens_a_simulation_in_the_browser_form(app, world, en_clie
 
 def test_breakdowns_by_the_optional_answers_hide_small_groups(world, in_english):
     from budget_app.extensions import db
+    from budget_app.reference.models import Governorate, Locality
     from simulator import services
 
     sim = make_simulation(world)
+    hebron = Governorate.query.filter_by(code="hebron").one()
+    other = Governorate.query.filter(Governorate.id != hebron.id).first()
+    locality = Locality.query.first()
     for i in range(7):
         services.submit(sim, balanced(sim), address=f"192.0.2.{i + 1}", uses_services="yes" if i < 5 else "no",
-                        age_band="18-29" if i < 6 else "")
+                        age_band="18-29" if i < 6 else "", governorate_id=hebron.id if i < 6 else other.id,
+                        locality_id=locality.id if i < 3 else None)
     db.session.commit()
-    uses, age, gender = services.results(sim)["breakdowns"]
+    breakdowns = services.results(sim)["breakdowns"]
+    assert [b["key"] for b in breakdowns] == ["governorate", "locality", "age", "gender", "services"]
+    governorate, place, age, gender, uses = breakdowns
+    assert [(g["label"], g["count"]) for g in governorate["groups"]] == [(hebron.name, 6)]
+    assert governorate["hidden"] == 1 and governorate["not_said"] == 0
+    assert place["groups"] == [] and place["hidden"] == 3 and place["not_said"] == 4
     assert [(g["label"], g["count"]) for g in uses["groups"]] == [("Yes", 5)] and uses["hidden"] == 2
     assert uses["groups"][0]["means"] == [balanced(sim)[line.id] for line in sim.lines]
     assert [(g["label"], g["count"]) for g in age["groups"]] == [("18 to 29", 6)] and age["not_said"] == 1
     assert gender["groups"] == [] and gender["not_said"] == 7
+
+
+def test_the_results_page_has_a_chart_and_its_table_for_each_question_with_a_group_to_show(app, world,
+                                                                                         en_client):
+    import json
+    import re
+
+    from budget_app.extensions import db
+    from simulator import services
+
+    sim = make_simulation(world)
+    for i in range(6):
+        services.submit(sim, balanced(sim), address=f"192.0.2.{i + 1}", gender="female" if i < 5 else "male",
+                        age_band="60-plus" if i < 2 else "")
+    db.session.commit()
+    en_client.login("director@sharaka.test")
+    html = en_client.get(f"/councils/hebron/simulations/{sim.id}/").get_data(as_text=True)
+    assert 'id="sim-who-gender-chart"' in html and 'id="sim-who-age-chart"' not in html
+    payload = json.loads(re.search(r'id="sim-who-gender-chart-data">(.*?)</script>', html, re.S).group(1))
+    assert [trace["name"] for trace in payload["data"]] == ["Woman (5)"]
+    assert len(payload["data"][0]["x"]) == len(sim.lines)
+    text = page_text(en_client.get(f"/councils/hebron/simulations/{sim.id}/"))
+    assert "Average per line: Gender" in text and "1 budget is in groups too small to show" in text
+    assert "2 budgets are in groups too small to show" in text  # the two aged 60 or older
 
 
 def test_the_excel_workbook_has_the_line_statistics_and_every_budget_with_formulas_neutralized(app, world,
