@@ -108,6 +108,9 @@ def seed_large(ctx: DemoContext) -> None:
 
 
 class Large:
+    # How many shortlisted priorities a cycle answers with proposals (drawn in this range).
+    PROPOSALS = (10, 14)
+
     def __init__(self, ctx: DemoContext):
         self.ctx = ctx
         self.rng = random.Random(2026)
@@ -395,7 +398,7 @@ class Large:
         method = METHOD_ORDER[index % len(METHOD_ORDER)]
         rules = METHOD_RULES[method]
         rule = rules[(index // len(METHOD_ORDER)) % len(rules)]
-        answered = [p for p in priorities if p["status"] == "shortlisted"][:self.rng.randint(10, 14)]
+        answered = [p for p in priorities if p["status"] == "shortlisted"][:self.rng.randint(*self.PROPOSALS)]
         costs = [self.rng.randint(8, 40) * 10_000_00 for _ in answered]
         envelope = (int(sum(costs) * 0.55) // 100_000_00) * 100_000_00
         others = self.rng.sample([c for c in self.sources if c != "treasury"], 3)

@@ -270,9 +270,10 @@ def _proposals_loaded(cycle) -> list:
             .all())
 
 
-def _need_files(cycle) -> dict[int, list[dict]]:
-    """The photos and documents of every priority the cycle's proposals answer, by priority id."""
-    ids = sorted({pr.id for p in cycle.proposals for pr in p.priorities})
+def _need_files(proposals: list) -> dict[int, list[dict]]:
+    """The photos and documents of every priority the cycle's proposals answer, by priority id
+    (``proposals`` loaded with their priorities: ``_proposals_loaded``)."""
+    ids = sorted({pr.id for p in proposals for pr in p.priorities})
     return {pid: [uploads.snapshot_entry(a) for a in rows]
             for pid, rows in uploads.attachments_of(PRIORITY_OBJECT, ids).items()}
 
@@ -301,11 +302,12 @@ def build_snapshot(cycle) -> dict:
     added, removed = set(override.get("added", [])), set(override.get("removed", []))
     spending, progress, milestones = execution.cycle_execution(cycle)
     recusals = _recusals_by_code(cycle)
-    need_files = _need_files(cycle)
+    proposals = _proposals_loaded(cycle)
+    need_files = _need_files(proposals)
 
     allocations = []
     linked_priorities = {}
-    for p in sorted(_proposals_loaded(cycle), key=lambda p: p.code):
+    for p in sorted(proposals, key=lambda p: p.code):
         funded = p.code in final
         executed = spending.get(p.id, {"spending": [], "justifications": [], "over_allocation": False})
         executed["spending"].sort(key=lambda s: (s["quarter"], s["funding_source"] or ""))
