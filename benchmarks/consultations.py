@@ -93,6 +93,15 @@ def bench_codes(args) -> None:
         started = time.perf_counter()
         cards = printing.cards(plain)
         html_cards = time.perf_counter() - started
+        # The page as the coordinator's browser gets it, a part (1,000 cards) at a time.
+        from flask import render_template
+        started = time.perf_counter()
+        parts = printing.parts(len(plain), printing.HTML_PART)
+        html_bytes = sum(len(render_template(
+            "consultations/cards.html", council=consultation.council, consultation=consultation, batch=batch,
+            cards=cards[start:end], first=start, part=n, parts=parts, pdf_parts=printing.parts(len(plain), printing.PDF_PART),
+            total=len(plain), active_tab="consultations")) for n, (start, end) in enumerate(parts, 1))
+        html_pages = time.perf_counter() - started
         started = time.perf_counter()
         pdf = printing.pdf_bytes(consultation, batch, plain)
         pdf_time = time.perf_counter() - started
@@ -103,8 +112,10 @@ def bench_codes(args) -> None:
     print(f"  generated, hashed (HMAC-SHA256), inserted, sealed: {generated:.2f} s")
     print(f"  sheet unsealed (Fernet):                          {unsealed * 1000:.0f} ms")
     print(f"  HTML sheet cards (QR as SVG):                     {html_cards:.2f} s ({len(cards):,} cards)")
+    print(f"  HTML pages rendered ({len(parts)} parts, {html_bytes / 1024 / 1024:.1f} MiB):          {html_pages:.2f} s")
     print(f"  PDF ({len(pdf) / 1024 / 1024:.1f} MiB, {(args.codes + 9) // 10:,} pages):        {pdf_time:.2f} s")
     print(f"  generated + PDF printed:                          {generated + pdf_time:.2f} s")
+    print(f"  generated + HTML sheet + PDF:                     {generated + html_cards + html_pages + pdf_time:.2f} s")
     shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -328,9 +328,14 @@ def test_pdf_sheet_has_every_card_text(app, world):
     assert text.count("Scan the square, or type the code at") == 13
 
 
-def test_a_large_batch_prints_in_parts(app, world, client):
-    """200 cards a page and 1,000 a PDF, so that each request stays within the deadline."""
+def test_a_large_batch_prints_in_parts(app, world, client, monkeypatch):
+    """A part of the sheet a page (1,000 cards; 200 here) and a part of the PDF a file, so that
+    each request stays within the deadline."""
+    from priorities.consultations import printing
     from priorities.consultations.models import CodeBatch
+
+    monkeypatch.setattr(printing, "HTML_PART", 200)
+    monkeypatch.setattr(printing, "PDF_PART", 200)
 
     consultation, _plain = make_consultation(world, codes=1)
     client.login("coordinator@sharaka.test")
@@ -342,3 +347,6 @@ def test_a_large_batch_prints_in_parts(app, world, client):
     last = client.get(sheet + "?part=3")
     assert last.text.count('class="code-card"') == 50 and f"#{CodeBatch.query.order_by(CodeBatch.id.desc()).first().id} · 450" in last.text
     assert client.get(sheet + "?part=99").text.count('class="code-card"') == 50  # past the end: the last part
+    assert "part=3" in first.text.split('id="cards"')[0]  # the PDF in three files too
+    pdf = client.get(sheet + ".pdf?part=3")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and "-3.pdf" in pdf.headers["Content-Disposition"]
