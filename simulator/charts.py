@@ -31,7 +31,8 @@ def means_figure(r: dict):
                 orientation="h", marker_color=PALETTE[0])
     fig.add_bar(name=_("Citizens' median"), y=labels, x=[_major(line["stats"]["median"]) for line in r["lines"]],
                 orientation="h", marker_color=PALETTE[4])
-    fig.add_bar(name=_("Last year"), y=labels, x=[_major(line["baseline"]) for line in r["lines"]],
+    fig.add_bar(name=_("Estimated cost") if r.get("of_priorities") else _("Last year"), y=labels,
+                x=[_major(line["reference"]) for line in r["lines"]],
                 orientation="h", marker_color=PALETTE[1])
     if r["final_decided"]:
         fig.add_bar(name=_("The council's allocation"), y=labels, x=[_major(line["final"]) for line in r["lines"]],

@@ -9,20 +9,23 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from budget_app.bounds import IntegerField
 from budget_app.cycles.forms import MoneyField
 from budget_app.reference.models import Governorate, Locality
-from simulator.models import AGE_BAND_LABELS, AGE_BANDS, GENDER_LABELS, GENDERS, USES_SERVICES, USES_SERVICES_LABELS
+from simulator.models import (AGE_BAND_LABELS, AGE_BANDS, GENDER_LABELS, GENDERS, LINE_SOURCE_LABELS, LINE_SOURCES,
+                              LINES_PRIORITIES, LINES_SECTORS, USES_SERVICES, USES_SERVICES_LABELS)
 
 NOT_SAID = ("", _l("I prefer not to say"))
 
 
-def simulation_form(sectors, formdata=None):
-    """The director's form: year, titles, envelope, closing date, and per sector an optional
-    minimum and maximum (``min_<sector id>``, ``max_<sector id>``)."""
+def simulation_form(sectors, priorities=(), formdata=None):
+    """The director's form: year, titles, envelope, closing date, what the lines are (sectors or
+    shortlisted priorities), and per sector an optional minimum and maximum (``min_<sector id>``,
+    ``max_<sector id>``), per shortlisted priority its estimated cost and an optional minimum and
+    maximum (``pcost_<priority id>``, ``pmin_…``, ``pmax_…``)."""
 
     class NewSimulationForm(FlaskForm):
         fiscal_year = IntegerField(_l("Fiscal year"), default=date.today().year + 1,
@@ -32,17 +35,34 @@ def simulation_form(sectors, formdata=None):
         envelope = MoneyField(_l("Envelope"), validators=[InputRequired(_l("Give the envelope."))])
         closes_on = DateField(_l("Closing date (submissions accepted until the end of this day)"),
                               validators=[InputRequired()])
+        line_source = RadioField(_l("What citizens divide the envelope between"), default=LINES_SECTORS,
+                                 choices=[(k, LINE_SOURCE_LABELS[k]) for k in LINE_SOURCES],
+                                 validators=[Optional()])  # a form without it (older page): the sectors
 
     for sector in sectors:
         setattr(NewSimulationForm, f"min_{sector.id}",
                 MoneyField(_l("Minimum for %(line)s", line=sector.name), validators=[Optional()]))
         setattr(NewSimulationForm, f"max_{sector.id}",
                 MoneyField(_l("Maximum for %(line)s", line=sector.name), validators=[Optional()]))
+    for p in priorities:
+        setattr(NewSimulationForm, f"pcost_{p.id}",
+                MoneyField(_l("Estimated cost of %(line)s", line=p.title), validators=[Optional()]))
+        setattr(NewSimulationForm, f"pmin_{p.id}",
+                MoneyField(_l("Minimum for %(line)s", line=p.title), validators=[Optional()]))
+        setattr(NewSimulationForm, f"pmax_{p.id}",
+                MoneyField(_l("Maximum for %(line)s", line=p.title), validators=[Optional()]))
     return NewSimulationForm(formdata=formdata) if formdata is not None else NewSimulationForm()
 
 
-def limits_of(form, sectors) -> dict[int, tuple[int | None, int | None]]:
+def limits_of(form, sectors, priorities=()) -> dict[int, tuple[int | None, int | None]]:
+    """{sector id: (min, max)}, or {priority id: (min, max)} for a simulation of priorities."""
+    if form.line_source.data == LINES_PRIORITIES:
+        return {p.id: (form[f"pmin_{p.id}"].data, form[f"pmax_{p.id}"].data) for p in priorities}
     return {s.id: (form[f"min_{s.id}"].data, form[f"max_{s.id}"].data) for s in sectors}
+
+
+def costs_of(form, priorities) -> dict[int, int | None]:
+    return {p.id: form[f"pcost_{p.id}"].data for p in priorities}
 
 
 def _reference_choices(model):

@@ -12,7 +12,7 @@ from budget_app.exports import download
 from budget_app.extensions import db
 from budget_app.permissions import ensure, get_council_or_404
 from simulator import charts, exports, forms, services
-from simulator.models import Simulation
+from simulator.models import LINES_SECTORS, Simulation
 
 bp = Blueprint("simulator_manage", __name__, url_prefix="/councils")
 
@@ -59,14 +59,16 @@ def simulations(slug: str):
     """The council's simulations and the form to open one."""
     council = _director(slug)
     sectors = services.sectors()
-    form = forms.simulation_form(sectors)
+    priorities = services.shortlisted_priorities(council)
+    form = forms.simulation_form(sectors, priorities)
     status = 200
     if form.validate_on_submit():
         try:
             simulation = services.open_simulation(
                 council, current_user, fiscal_year=form.fiscal_year.data, title_ar=form.title_ar.data,
                 title_en=form.title_en.data or "", envelope_minor=form.envelope.data, closes_on=form.closes_on.data,
-                limits=forms.limits_of(form, sectors))
+                line_source=form.line_source.data or LINES_SECTORS, limits=forms.limits_of(form, sectors, priorities),
+                costs=forms.costs_of(form, priorities))
         except services.SimulationError as exc:
             show_error(exc, form, "title_ar")
             status = 400
@@ -78,9 +80,12 @@ def simulations(slug: str):
     rows = Simulation.query.filter_by(council_id=council.id).order_by(Simulation.fiscal_year.desc()).all()
     baseline_year, baseline = services.starting_points(council, form.fiscal_year.data or 0) \
         if isinstance(form.fiscal_year.data, int) else (None, {})
+    by_year: dict[int, list] = {}
+    for p in priorities:
+        by_year.setdefault(p.fiscal_year, []).append(p)
     return render_template("simulator/manage_list.html", council=council, form=form, simulations=rows,
                            sectors=sectors, baseline=baseline, baseline_year=baseline_year,
-                           active_tab="simulator"), status
+                           priorities_by_year=sorted(by_year.items()), active_tab="simulator"), status
 
 
 @bp.route("/<slug>/simulations/<int:sim_id>/")

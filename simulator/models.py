@@ -30,6 +30,15 @@ GENDER_LABELS = {"female": _l("Woman"), "male": _l("Man")}
 USES_SERVICES = ("yes", "no")
 USES_SERVICES_LABELS = {"yes": _l("Yes"), "no": _l("No")}
 
+# What the lines of a simulation are: the sectors (starting from last year's allocation) or the
+# council's shortlisted priorities of the year (each with an estimated cost).
+LINES_SECTORS = "sectors"
+LINES_PRIORITIES = "priorities"
+LINE_SOURCES = (LINES_SECTORS, LINES_PRIORITIES)
+LINE_SOURCE_LABELS = {LINES_SECTORS: _l("The sectors, from last year's allocation"),
+                      LINES_PRIORITIES: _l("The council's shortlisted priorities of the year, each with an "
+                                           "estimated cost")}
+
 
 class Simulation(db.Model):
     """A council's budget simulation for one fiscal year (one per council and year)."""
@@ -46,7 +55,9 @@ class Simulation(db.Model):
     envelope_minor: Mapped[int] = mapped_column(BigInteger)
     closes_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default=STATUS_OPEN)
-    # Where the starting points came from: the fiscal year of the decided cycle, or None (zero).
+    line_source: Mapped[str] = mapped_column(String(12), default=LINES_SECTORS, server_default=LINES_SECTORS)
+    # Where the starting points came from: the fiscal year of the decided cycle, or None (zero,
+    # or the estimated costs for priority lines).
     baseline_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"),
                                                       nullable=True)
@@ -70,18 +81,29 @@ class Simulation(db.Model):
         return self.status == STATUS_OPEN and (today or date.today()) <= self.closes_on
 
     @property
+    def of_priorities(self) -> bool:
+        return self.line_source == LINES_PRIORITIES
+
+    @property
     def baseline_total_minor(self) -> int:
         return sum(line.baseline_minor for line in self.lines)
 
+    @property
+    def reference_total_minor(self) -> int:
+        return sum(line.reference_minor for line in self.lines)
+
 
 class SimulationLine(db.Model):
-    """One line a citizen allocates money to (a sector), with last year's amount as the start."""
+    """One line a citizen allocates money to: a sector, with last year's amount as the start, or
+    a shortlisted priority, with its estimated cost (the start is the costs scaled to the
+    envelope: ``services.scaled_to``)."""
 
     __tablename__ = "budget_simulation_line"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     simulation_id: Mapped[int] = mapped_column(ForeignKey("budget_simulation.id", ondelete="CASCADE"), index=True)
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("sector.id"), nullable=True)
+    priority_id: Mapped[int | None] = mapped_column(ForeignKey("priority.id", ondelete="SET NULL"), nullable=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     code: Mapped[str] = mapped_column(String(60))
     label_ar: Mapped[str] = mapped_column(String(250))
@@ -89,12 +111,18 @@ class SimulationLine(db.Model):
     baseline_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     min_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     max_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    estimated_cost_minor: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     simulation = relationship("Simulation", back_populates="lines")
 
     @property
     def label(self) -> str:
         return localized(self, "label")
+
+    @property
+    def reference_minor(self) -> int:
+        """What the line is shown beside: its estimated cost (a priority) or last year's amount."""
+        return (self.estimated_cost_minor or 0) if self.simulation.of_priorities else self.baseline_minor
 
 
 class SimulationSubmission(db.Model):

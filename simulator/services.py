@@ -16,6 +16,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -25,10 +26,12 @@ from budget_app.cycles.models import BudgetCycle
 from budget_app.errors import DomainError
 from budget_app.extensions import db
 from budget_app.i18n import format_money
-from budget_app.reference.models import Sector
+from budget_app.reference.models import Governorate, Locality, Sector
 from budget_app.utils import utcnow
-from simulator.models import (AGE_BAND_LABELS, AGE_BANDS, GENDER_LABELS, GENDERS, STATUS_CLOSED, USES_SERVICES,
-                              USES_SERVICES_LABELS, Simulation, SimulationLine, SimulationSubmission)
+from priorities.models import STATUS_SHORTLISTED, Priority
+from simulator.models import (AGE_BAND_LABELS, AGE_BANDS, GENDER_LABELS, GENDERS, LINE_SOURCES, LINES_PRIORITIES,
+                              LINES_SECTORS, STATUS_CLOSED, USES_SERVICES, USES_SERVICES_LABELS, Simulation,
+                              SimulationLine, SimulationSubmission)
 
 DECIDED_PHASES = ("decided", "approved", "executing", "closed")
 MAX_LINES = 60
@@ -69,43 +72,76 @@ def starting_points(council, year: int) -> tuple[int | None, dict[int | None, in
     return cycle.fiscal_year, _by_sector(cycle)
 
 
+def split_by_line(lines, funded, of_priorities: bool) -> dict[int, int]:
+    """The council's funded money per line of a simulation. ``funded``: (sector id, sector code,
+    priority ids, amount) of each funded allocation. A sector line gets its sector's money; a
+    priority line the allocations that answer its priority, an allocation answering several
+    lines' priorities split equally between them (the remainder on the first), so no shekel is
+    counted twice."""
+    out = {line.id: 0 for line in lines}
+    by_priority: dict[int, list[int]] = {}
+    for line in lines:
+        if line.priority_id is not None:
+            by_priority.setdefault(line.priority_id, []).append(line.id)
+    for sector_id, sector_code, priority_ids, amount in funded:
+        if of_priorities:
+            targets = [line_id for pid in sorted(set(priority_ids)) for line_id in by_priority.get(pid, [])]
+            if targets:
+                share = int(amount) // len(targets)
+                for n, line_id in enumerate(targets):
+                    out[line_id] += share + (int(amount) - share * len(targets) if n == 0 else 0)
+            continue
+        for line in lines:
+            if (sector_id is not None and line.sector_id == sector_id) or \
+                    (sector_id is None and sector_code and line.code == sector_code):
+                out[line.id] += int(amount)
+                break
+    return out
+
+
 def final_allocation(simulation) -> dict[int, int] | None:
     """The council's decided allocation of the simulation's year per line id, or None."""
     cycle = _decided_cycle(simulation.council, simulation.fiscal_year, before=False)
     if cycle is None:
         return None
-    by_sector = _by_sector(cycle)
-    return {line.id: by_sector.get(line.sector_id, 0) for line in simulation.lines}
+    selected = set(cycle.final_selected_codes())
+    funded = [(p.sector_id, None, [pr.id for pr in p.priorities] if simulation.of_priorities else [], p.cost_minor)
+              for p in cycle.proposals if p.code in selected]
+    return split_by_line(list(simulation.lines), funded, simulation.of_priorities)
 
 
 def sectors():
     return Sector.choices()[:MAX_LINES]
 
 
+def shortlisted_priorities(council, year: int | None = None) -> list:
+    """The council's shortlisted priorities of ``year`` (of this year and later when None), by
+    year then number: the lines a simulation of priorities may have."""
+    q = Priority.query.filter(Priority.council_id == council.id, Priority.status == STATUS_SHORTLISTED)
+    q = q.filter(Priority.fiscal_year == year) if year is not None else \
+        q.filter(Priority.fiscal_year >= date.today().year)
+    return q.order_by(Priority.fiscal_year, Priority.id).limit(MAX_LINES * 5).all()
+
+
+def scaled_to(costs: list[int], envelope_minor: int) -> list[int]:
+    """The estimated costs scaled to the envelope, in whole units of the currency (multiples of
+    100 minor units), adding up to the envelope exactly (the rest on the costliest line): a
+    priority line's starting amount, so the form starts balanced and in proportion to the costs."""
+    total = sum(costs)
+    if not costs or total <= 0:
+        return [0] * len(costs)
+    amounts = [int(envelope_minor * c // total) // 100 * 100 for c in costs]
+    amounts[costs.index(max(costs))] += envelope_minor - sum(amounts)
+    return amounts
+
+
 # Opening and closing ----------------------------------------------------------------------
-def open_simulation(council, user, *, fiscal_year: int, title_ar: str, title_en: str = "", envelope_minor: int,
-                    closes_on: date, limits: dict[int, tuple[int | None, int | None]] | None = None,
-                    currency: str = "ILS", today: date | None = None) -> Simulation:
-    """A new simulation with one line per active sector, starting from last year's allocation.
-    ``limits``: {sector id: (minimum, maximum)} in minor units, either may be None."""
-    limits = limits or {}
-    today = today or date.today()
-    if not 0 < envelope_minor <= MAX_AMOUNT_MINOR:
-        raise SimulationError(_l("Give an envelope above zero."), "envelope")
-    if closes_on < today:
-        raise SimulationError(_l("The closing date is in the past."), "closes_on")
-    if Simulation.query.filter_by(council_id=council.id, fiscal_year=fiscal_year).first():
-        raise SimulationError(_l("This council already has a simulation for %(year)s.", year=fiscal_year),
-                              "fiscal_year")
-    rows = sectors()
-    if not rows:
-        raise SimulationError(_l("There is no sector to allocate money to: the administrator adds them."))
+def _check_limits(named_limits, envelope_minor: int, currency: str) -> None:
     mins = maxes = 0
     every_max = True
-    for sector in rows:
-        low, high = limits.get(sector.id, (None, None))
+    for name, (low, high) in named_limits:
         if low is not None and high is not None and low > high:
-            raise SimulationError(_l("%(line)s: the minimum is above the maximum.", line=sector.name))
+            raise SimulationError(_l("%(line)s: the minimum is above the maximum.", line=name))
         mins += low or 0
         if high is None:
             every_max = False
@@ -117,16 +153,64 @@ def open_simulation(council, user, *, fiscal_year: int, title_ar: str, title_en:
     if every_max and maxes < envelope_minor:
         raise SimulationError(_l("The maximums add up to %(total)s, less than the envelope.",
                                  total=_money(maxes, currency)))
-    baseline_year, baseline = starting_points(council, fiscal_year)
+
+
+def open_simulation(council, user, *, fiscal_year: int, title_ar: str, title_en: str = "", envelope_minor: int,
+                    closes_on: date, limits: dict[int, tuple[int | None, int | None]] | None = None,
+                    line_source: str = LINES_SECTORS, costs: dict[int, int | None] | None = None,
+                    currency: str = "ILS", today: date | None = None) -> Simulation:
+    """A new simulation: one line per active sector, starting from last year's allocation, or
+    (``line_source="priorities"``) one line per shortlisted priority of the year, each with its
+    estimated cost (``costs``: {priority id: minor units}, required), starting from the costs
+    scaled to the envelope. ``limits``: {sector or priority id: (minimum, maximum)} in minor
+    units, either may be None."""
+    limits = limits or {}
+    costs = costs or {}
+    today = today or date.today()
+    if line_source not in LINE_SOURCES:
+        raise SimulationError(_l("Choose one of the answers offered."), "line_source")
+    if not 0 < envelope_minor <= MAX_AMOUNT_MINOR:
+        raise SimulationError(_l("Give an envelope above zero."), "envelope")
+    if closes_on < today:
+        raise SimulationError(_l("The closing date is in the past."), "closes_on")
+    if Simulation.query.filter_by(council_id=council.id, fiscal_year=fiscal_year).first():
+        raise SimulationError(_l("This council already has a simulation for %(year)s.", year=fiscal_year),
+                              "fiscal_year")
     simulation = Simulation(council_id=council.id, fiscal_year=fiscal_year, title_ar=title_ar.strip(),
                             title_en=(title_en or "").strip(), currency=currency, envelope_minor=envelope_minor,
-                            closes_on=closes_on, baseline_year=baseline_year,
-                            created_by_id=getattr(user, "id", None))
-    for position, sector in enumerate(rows):
-        low, high = limits.get(sector.id, (None, None))
-        simulation.lines.append(SimulationLine(
-            sector_id=sector.id, position=position, code=sector.code, label_ar=sector.name_ar,
-            label_en=sector.name_en, baseline_minor=baseline.get(sector.id, 0), min_minor=low, max_minor=high))
+                            closes_on=closes_on, line_source=line_source, created_by_id=getattr(user, "id", None))
+    if line_source == LINES_PRIORITIES:
+        rows = shortlisted_priorities(council, fiscal_year)
+        if not rows:
+            raise SimulationError(_l("The council has no shortlisted priority for %(year)s: shortlist some, or "
+                                     "divide the envelope between the sectors.", year=fiscal_year), "line_source")
+        if len(rows) > MAX_LINES:
+            raise SimulationError(lazy_ngettext("A simulation has at most %(num)s line.",
+                                                 "A simulation has at most %(num)s lines.", MAX_LINES), "line_source")
+        for p in rows:
+            cost = costs.get(p.id)
+            if cost is None or not 0 < cost <= MAX_AMOUNT_MINOR:
+                raise SimulationError(_l("%(line)s: give its estimated cost.", line=p.title), f"pcost_{p.id}")
+        _check_limits([(p.title, limits.get(p.id, (None, None))) for p in rows], envelope_minor, currency)
+        starts = scaled_to([costs[p.id] for p in rows], envelope_minor)
+        for position, (p, start) in enumerate(zip(rows, starts)):
+            low, high = limits.get(p.id, (None, None))
+            simulation.lines.append(SimulationLine(
+                sector_id=p.sector_id, priority_id=p.id, position=position, code=f"priority-{p.id}",
+                label_ar=p.title_ar[:250], label_en=(p.title_en or "")[:250], baseline_minor=start,
+                estimated_cost_minor=costs[p.id], min_minor=low, max_minor=high))
+    else:
+        rows = sectors()
+        if not rows:
+            raise SimulationError(_l("There is no sector to allocate money to: the administrator adds them."))
+        _check_limits([(s.name, limits.get(s.id, (None, None))) for s in rows], envelope_minor, currency)
+        simulation.baseline_year, baseline = starting_points(council, fiscal_year)
+        for position, sector in enumerate(rows):
+            low, high = limits.get(sector.id, (None, None))
+            simulation.lines.append(SimulationLine(
+                sector_id=sector.id, position=position, code=sector.code, label_ar=sector.name_ar,
+                label_en=sector.name_en, baseline_minor=baseline.get(sector.id, 0), min_minor=low,
+                max_minor=high))
     db.session.add(simulation)
     db.session.flush()
     audit.record("simulation.open", simulation, actor=user, fiscal_year=fiscal_year,
@@ -246,11 +330,14 @@ def results(simulation) -> dict:
                      "q1": int(round(float(q1))), "q3": int(round(float(q3))),
                      "min": int(column.min()), "max": int(column.max())}
         out_lines.append({"id": line.id, "code": line.code, "label": line.label, "baseline": line.baseline_minor,
+                          "estimated_cost": line.estimated_cost_minor,
+                          "reference": line.estimated_cost_minor if simulation.of_priorities else line.baseline_minor,
                           "final": None if final is None else final.get(line.id, 0), "stats": stats})
     contexts = [r[3:] for r in rows if not r[2]]
     return {"count": len(counted), "duplicates": sum(1 for r in rows if r[2]), "lines": out_lines,
             "per_day": sorted(per_day.items()), "final_decided": final is not None,
             "currency": simulation.currency, "breakdowns": _breakdowns(matrix, contexts),
+            "of_priorities": simulation.of_priorities,
             "min_group": MIN_GROUP}
 
 
@@ -267,8 +354,6 @@ def _breakdowns(matrix, contexts) -> list[dict]:
     """The average per line for each answer to the optional questions (governorate, locality,
     age band, gender, uses the ministry's services), largest group first for the places;
     groups of fewer than MIN_GROUP budgets are counted, not shown."""
-    from budget_app.reference.models import Governorate, Locality
-
     governorates = _reference_labels(Governorate, (c[0] for c in contexts))
     localities = _reference_labels(Locality, (c[1] for c in contexts))
     questions = (

@@ -99,3 +99,42 @@ def test_cycle_json_columns_keep_their_data_both_ways(empty_database, tmp_path, 
                 "SELECT id, tally_json, override_json, approval_result_json FROM budget_cycle"))}
         assert back == {decided: (tally, override, result), preparing: ("", "", "")}
         db.engine.dispose()
+
+
+def test_simulations_before_priority_lines_are_of_sectors_and_come_back_intact(empty_database, tmp_path,
+                                                                               monkeypatch):
+    """0013: a simulation made before lines could be priorities is a simulation of sectors, its
+    lines keep their amounts; going back drops only the new columns."""
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from budget_app import create_app
+    from budget_app.extensions import db
+
+    monkeypatch.setenv("SHARAKA_INSTANCE_PATH", str(tmp_path))
+    app = create_app(app_config(empty_database))
+    with app.app_context():
+        upgrade(revision="0012_interest_declarations")
+        with db.engine.begin() as conn:
+            council = insert_row(conn, "council", slug="hebron", name_ar="الخليل", name_en="Hebron")
+            sim = insert_row(conn, "budget_simulation", council_id=council, fiscal_year=2027, title_ar="م",
+                             envelope_minor=900_000_00)
+            line = insert_row(conn, "budget_simulation_line", simulation_id=sim, code="youth", label_ar="شباب",
+                              baseline_minor=300_000_00, min_minor=10_00)
+            insert_row(conn, "budget_simulation_submission", simulation_id=sim, token="t1", amounts_json="{}",
+                       address_hash="h")
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT line_source FROM budget_simulation")).scalar_one() == "sectors"
+            row = conn.execute(sa.text("SELECT id, baseline_minor, min_minor, priority_id, estimated_cost_minor "
+                                       "FROM budget_simulation_line")).one()
+            assert tuple(row) == (line, 300_000_00, 10_00, None, None)
+        downgrade(revision="0012_interest_declarations")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("budget_simulation_line")}
+        assert "priority_id" not in columns and "estimated_cost_minor" not in columns
+        assert "line_source" not in {c["name"] for c in inspect(db.engine).get_columns("budget_simulation")}
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT baseline_minor FROM budget_simulation_line")).scalar_one() == 300_000_00
+            # Nothing cascaded away from the simulation (SQLite rebuilds tables in batch mode).
+            assert conn.execute(sa.text("SELECT COUNT(*) FROM budget_simulation_submission")).scalar_one() == 1
+        db.engine.dispose()

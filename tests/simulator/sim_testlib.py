@@ -33,3 +33,18 @@ def balanced(sim) -> dict[int, int]:
 
 def form_data(sim, amounts: dict[int, int], **extra) -> dict:
     return {**{f"line_{k}": str(v // 100) if v % 100 == 0 else f"{v / 100:.2f}" for k, v in amounts.items()}, **extra}
+
+
+def shortlisted(world, year: int = 2027, titles=("مركز نهاري", "نقل الأطفال", "ورشة مهنية")):
+    """Shortlisted priorities of hebron for ``year`` (and one submitted, not shortlisted)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "priorities"))
+    from priority_factories import make_priority
+
+    author = world.users["member1"]
+    rows = [make_priority(world.hebron, author, title=t, title_en=f"Priority {i + 1}", status="shortlisted",
+                          year=year) for i, t in enumerate(titles)]
+    make_priority(world.hebron, author, title="ليست في القائمة", status="submitted", year=year)
+    return rows

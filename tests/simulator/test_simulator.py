@@ -351,3 +351,96 @@ def test_the_excel_workbook_has_the_line_statistics_and_every_budget_with_formul
     en_client.logout()
     en_client.login("member1@sharaka.test")
     assert en_client.get(f"/councils/hebron/simulations/{sim.id}/results.xlsx").status_code == 403
+
+
+# Lines from the shortlisted priorities ------------------------------------------------------
+def test_a_simulation_of_shortlisted_priorities_starts_from_the_costs_scaled_to_the_envelope(world, in_english):
+    from sim_testlib import shortlisted
+
+    from budget_app.extensions import db
+    from simulator import services
+
+    rows = shortlisted(world)
+    costs = {rows[0].id: 500_000_00, rows[1].id: 300_000_00, rows[2].id: 200_000_33}
+    sim = services.open_simulation(world.hebron, world.users["director"], fiscal_year=2027, title_ar="أولويات",
+                                   envelope_minor=800_000_00, closes_on=date.today() + timedelta(days=5),
+                                   line_source="priorities", costs=costs, limits={rows[2].id: (50_000_00, None)})
+    db.session.commit()
+    assert sim.of_priorities and sim.baseline_year is None
+    assert [line.priority_id for line in sim.lines] == [p.id for p in rows]  # the submitted one is not a line
+    assert [line.label for line in sim.lines] == ["Priority 1", "Priority 2", "Priority 3"]
+    assert [line.estimated_cost_minor for line in sim.lines] == [500_000_00, 300_000_00, 200_000_33]
+    starts = [line.baseline_minor for line in sim.lines]
+    assert sum(starts) == 800_000_00 and all(s % 100 == 0 for s in starts)  # balanced, whole shekels
+    assert starts[1:] == [239_999_00, 160_000_00] and sim.lines[2].min_minor == 50_000_00
+    assert services.balance_problems(sim, {line.id: line.baseline_minor for line in sim.lines}) == []
+    r = services.results(sim)
+    assert r["of_priorities"] and [line["reference"] for line in r["lines"]] == [500_000_00, 300_000_00, 200_000_33]
+
+
+def test_a_simulation_of_priorities_needs_each_cost_and_a_shortlist_of_that_year(world, in_english):
+    from sim_testlib import shortlisted
+
+    from simulator import services
+    from simulator.models import Simulation
+
+    rows = shortlisted(world)
+    kwargs = dict(title_ar="أولويات", envelope_minor=800_000_00, closes_on=date.today() + timedelta(days=5),
+                  line_source="priorities")
+    with pytest.raises(services.SimulationError, match="Priority 2: give its estimated cost") as caught:
+        services.open_simulation(world.hebron, None, fiscal_year=2027,
+                                 costs={rows[0].id: 1_00, rows[2].id: 1_00}, **kwargs)
+    assert caught.value.field == f"pcost_{rows[1].id}"
+    with pytest.raises(services.SimulationError, match="no shortlisted priority for 2028"):
+        services.open_simulation(world.hebron, None, fiscal_year=2028, costs={p.id: 1_00 for p in rows}, **kwargs)
+    with pytest.raises(services.SimulationError, match="maximums add up"):
+        services.open_simulation(world.hebron, None, fiscal_year=2027, costs={p.id: 1_00 for p in rows},
+                                 limits={p.id: (None, 1_00) for p in rows}, **kwargs)
+    with pytest.raises(services.SimulationError, match="Choose one"):
+        services.open_simulation(world.hebron, None, fiscal_year=2027, **{**kwargs, "line_source": "other"})
+    assert Simulation.query.count() == 0
+
+
+def test_the_council_allocation_of_priority_lines_splits_an_allocation_between_its_priorities(world):
+    from types import SimpleNamespace as NS
+
+    from simulator import services
+
+    lines = [NS(id=1, priority_id=10, sector_id=5, code="priority-10"),
+             NS(id=2, priority_id=11, sector_id=5, code="priority-11"),
+             NS(id=3, priority_id=12, sector_id=6, code="priority-12")]
+    funded = [(5, None, [10], 100_00), (5, None, [10, 11], 301), (6, None, [99], 7_00), (6, None, [], 9_00)]
+    assert services.split_by_line(lines, funded, True) == {1: 100_00 + 151, 2: 150, 3: 0}
+    sectors = [NS(id=1, priority_id=None, sector_id=5, code="elderly"), NS(id=2, priority_id=None, sector_id=6,
+                                                                        code="youth")]
+    assert services.split_by_line(sectors, funded, False) == {1: 100_00 + 301, 2: 16_00}
+    # From a snapshot, sectors are known by their code only.
+    assert services.split_by_line(sectors, [(None, "youth", [], 5_00)], False) == {1: 0, 2: 5_00}
+
+
+def test_the_director_opens_a_simulation_of_priorities_in_the_form(app, world, en_client):
+    from sim_testlib import shortlisted
+
+    from simulator.models import Simulation
+
+    rows = shortlisted(world)
+    client = en_client
+    client.login("director@sharaka.test")
+    page = client.get("/councils/hebron/simulations/")
+    html = page.get_data(as_text=True)
+    assert 'name="line_source"' in html and f'name="pcost_{rows[0].id}"' in html
+    assert "Shortlisted for 2027" in page_text(page) and "ليست في القائمة" not in html
+    data = {"fiscal_year": "2027", "title_ar": "أولويات", "envelope": "900,000", "line_source": "priorities",
+            "closes_on": (date.today() + timedelta(days=20)).isoformat(),
+            f"pcost_{rows[0].id}": "400,000", f"pcost_{rows[1].id}": "200,000"}
+    refused = client.post_form("/councils/hebron/simulations/", data)
+    assert refused.status_code == 400 and "Priority 3: give its estimated cost" in page_text(refused)
+    assert Simulation.query.count() == 0
+    response = client.post_form("/councils/hebron/simulations/", {**data, f"pcost_{rows[2].id}": "300000"})
+    assert response.status_code == 302, page_text(response)
+    sim = Simulation.query.one()
+    assert sim.line_source == "priorities" and [line.baseline_minor for line in sim.lines] == \
+        [400_000_00, 200_000_00, 300_000_00]
+    client.logout()
+    public = page_text(client.get(f"/simulator/hebron/{sim.id}/"))
+    assert "shortlisted priorities" in public and "Estimated cost: ₪400,000" in public.replace("\u00a0", "")
