@@ -70,7 +70,8 @@ def build_config(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # In the worker's memory without a thread per request (budget_app/ratelimit_memory.py).
+        "RATELIMIT_STORAGE_URI": redis_url or "sharaka-memory://",
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "sharaka"),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -12,6 +12,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from budget_app import ratelimit_memory  # noqa: F401  registers the sharaka-memory:// rate-limit storage
+
 # A naming convention makes constraint names stable across SQLite and PostgreSQL,
 # so Alembic can drop or alter them later (batch mode on SQLite needs names).
 NAMING_CONVENTION = {

@@ -56,7 +56,7 @@ def app_config(database_url: str, instance_path=None) -> dict:
         "SECRET_KEY": TEST_SECRET,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; production uses scrypt
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "sharaka-memory://",
         "SERVER_NAME": None,
         "SMTP_HOST": None,  # no email unless a test starts its SMTP capture (tests/core/test_notifications.py)
         "REQUEST_DEADLINE_SECONDS": 0,

@@ -109,14 +109,15 @@ def answer():
     if _blocked():
         return _too_many(form)
     try:
-        _row, consultation = services.find_code(form.code.data)
+        found = services.find_code(form.code.data)
     except services.CodeRefused as error:
         return _refused(error, form)
+    consultation = found[1]
     values, bad = ballot_values(consultation.priorities, request.form)
     if bad:
         return _ballot(form, consultation, values=values, error=_("Enter whole numbers, zero or more."), status=400)
     try:
-        result = services.answer(form.code.data, values)
+        result = services.answer(form.code.data, values, found=found)
     except services.CodeRefused as error:  # claimed by another request between the check and now
         return _refused(error, form)
     except services.ConsultationError as error:

@@ -201,3 +201,35 @@ def test_login_limit_is_exact_with_four_workers_without_redis(world, _schema, tm
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def test_memory_rate_limits_start_no_thread_per_request_and_still_expire(monkeypatch):
+    """``sharaka-memory://`` (the default without Redis): limits enforced as ``memory://`` does,
+    counters expired, and no timer thread started per hit (``memory://`` starts one nearly every
+    request, which a busy server pays for in every rate-limited request)."""
+    import threading
+    import time
+
+    from limits import parse, strategies
+    from limits.storage import storage_from_string
+
+    from budget_app import ratelimit_memory
+
+    storage = storage_from_string("sharaka-memory://")
+    assert isinstance(storage, ratelimit_memory.SweepingMemoryStorage)
+    started = []
+    monkeypatch.setattr(threading.Timer, "start", lambda self: started.append(self))
+    limiter = strategies.FixedWindowRateLimiter(storage)
+    item = parse("3 per 1 second")
+    assert [limiter.hit(item, "address") for _ in range(5)] == [True, True, True, False, False]
+    assert started == []
+    monkeypatch.setattr(ratelimit_memory, "SWEEP_SECONDS", 0.0)
+    storage._next_sweep = 0.0
+    limiter.hit(parse("1 per 1 second"), "other")
+    assert "LIMITER/other/1/1/second" in storage.storage
+    time.sleep(1.1)
+    assert limiter.hit(item, "address")  # the window has passed
+    storage._next_sweep = 0.0
+    storage.incr("third", 60)
+    assert "LIMITER/other/1/1/second" not in storage.storage  # swept: nobody asked for it again
+    assert started == []
