@@ -169,13 +169,29 @@ def simulations_of(council_id: int) -> list:
     return for_citizen_page(council_id)
 
 
+def simulation_sections(simulations: list, snapshot: dict) -> list:
+    """The closed simulations of the page's year: what citizens proposed beside what the council
+    decided, each with its chart (the simulator feature's; none when it is not installed)."""
+    if not simulations:
+        return []
+    from simulator import charts as simulator_charts  # an optional feature: imported only when installed
+    from simulator.services import proposed_and_decided  # the same optional feature
+
+    sections = proposed_and_decided(simulations, snapshot)
+    for section in sections:
+        section["chart"] = simulator_charts.citizen_budget_payload(section)
+    return sections
+
+
 def page_response(version: VersionInfo, versions: list[VersionInfo], lang: str):
     """The public page of ``version`` with ETag, Cache-Control and, for anonymous visitors, a cached copy."""
 
     anonymous = not current_user.is_authenticated
     who = "a" if anonymous else f"u{current_user.get_id()}"
     simulations = simulations_of(version.council_id)
-    # The links to the simulator change as simulations open and close: part of the page's identity.
+    # The links to the simulator, and the section of a closed simulation of the year, change as
+    # simulations open and close: part of the page's identity. Once closed, a simulation's
+    # budgets do not change, and the council's side of the section is this version's snapshot.
     marker = ".".join(f"{sim.id}{'o' if sim.is_open() else 'c'}" for sim in simulations)
     etag = f"cb-{version.content_hash[:20]}-{version.number}-{versions[0].number}-{lang}-{who}-s{marker}"
     cacheable = anonymous and set(request.args) <= {"lang"} and not session.get("_flashes")
@@ -193,7 +209,8 @@ def page_response(version: VersionInfo, versions: list[VersionInfo], lang: str):
         if html is None:
             snapshot = snapshot_of(version)
             body = cached_body(snapshot, lang, version, versions)
-            context = {"body": body, "s": snapshot, "lang": lang, "version": version, "simulations": simulations}
+            context = {"body": body, "s": snapshot, "lang": lang, "version": version, "simulations": simulations,
+                       "simulation_sections": simulation_sections(simulations, snapshot)}
             if anonymous:
                 # No session for anonymous readers: the page has no form (feedback has its own
                 # page), so the CSRF meta of the base layout stays empty and no cookie is set.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from budget_app.charts import PALETTE, base_layout, chart_payload
+from budget_app.charts import PALETTE, base_layout, cached_payload, chart_payload
 from budget_app.i18n import format_number, minor_to_major, text_direction
 
 
@@ -74,7 +74,8 @@ def breakdown_figure(r: dict, breakdown: dict):
         fig.add_bar(name=f"{group['label']} ({format_number(group['count'])})", y=labels,
                     x=[_major(m) for m in group["means"]], orientation="h",
                     marker_color=PALETTE[index % len(PALETTE)])
-    return _horizontal(fig, len(labels) * max(1, len(breakdown["groups"])) // 2 + 1)
+    # The legend names the groups even when there is one (Plotly hides a lone trace's legend).
+    return _horizontal(fig, len(labels) * max(1, len(breakdown["groups"])) // 2 + 1).update_layout(showlegend=True)
 
 
 def figures(r: dict) -> dict:
@@ -83,3 +84,23 @@ def figures(r: dict) -> dict:
     return {"means": chart_payload(means_figure(r)), "spread": chart_payload(spread_figure(r)),
             "per_day": chart_payload(per_day_figure(r)),
             "breakdowns": {b["key"]: chart_payload(breakdown_figure(r, b)) for b in r["breakdowns"] if b["groups"]}}
+
+
+def citizen_budget_figure(section: dict):
+    """For the citizen budget: citizens' median beside the council's decision, per line."""
+    import plotly.graph_objects as go  # heavy library: imported on first use, not at start-up
+
+    labels = [line["label"] for line in section["lines"]]
+    fig = go.Figure()
+    fig.add_bar(name=_("Citizens' median"), y=labels, x=[_major(line["median"]) for line in section["lines"]],
+                orientation="h", marker_color=PALETTE[4])
+    fig.add_bar(name=_("The council's decision"), y=labels, x=[_major(line["decided"]) for line in section["lines"]],
+                orientation="h", marker_color=PALETTE[2])
+    return _horizontal(fig, len(labels))
+
+
+def citizen_budget_payload(section: dict) -> str:
+    """The chart's JSON, built once per simulation, figures and language."""
+    key = ("simulator-citizen-budget", section["simulation"].id,
+           tuple((line["label"], line["median"], line["decided"]) for line in section["lines"]))
+    return cached_payload(key, lambda: chart_payload(citizen_budget_figure(section)))

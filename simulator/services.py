@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from budget_app import audit
 from budget_app.bounds import MAX_AMOUNT_MINOR
+from budget_app.cache import LRU
 from budget_app.cycles.models import BudgetCycle
 from budget_app.errors import DomainError
 from budget_app.extensions import db
@@ -415,6 +416,52 @@ def public_links(councils) -> dict:
             item = (gettext("Budget simulator %(year)s: results", year=sim.fiscal_year), "simulator.public_results",
                     {"slug": slugs[sim.council_id], "sim_id": sim.id})
         out.setdefault(sim.council_id, []).append(item)
+    return out
+
+
+# The counted budgets' medians of a closed simulation, by (id, when it was made): a closed
+# simulation takes no more budgets, so they are computed once per process for the citizen page.
+CLOSED_MEDIANS = LRU(64)
+
+
+def closed_medians(simulation) -> tuple[int, dict[int, int]]:
+    """(budgets counted, {line id: citizens' median}) of a closed simulation."""
+    import numpy as np  # heavy library: imported on first use, not at start-up
+
+    key = (simulation.id, simulation.created_at)
+    cached = CLOSED_MEDIANS.get(key) if not simulation.is_open() else None
+    if cached is None:
+        lines = list(simulation.lines)
+        counted = [json.loads(a) for (a,) in db.session.execute(
+            select(SimulationSubmission.amounts_json).where(SimulationSubmission.simulation_id == simulation.id,
+                                                            SimulationSubmission.duplicate.is_(False)))]
+        matrix = np.array([[int(a.get(str(line.id), 0)) for line in lines] for a in counted], dtype=np.int64)
+        medians = {line.id: int(round(float(np.median(matrix[:, i])))) for i, line in enumerate(lines)} \
+            if counted else {}
+        cached = (len(counted), medians)
+        if not simulation.is_open():
+            CLOSED_MEDIANS.set(key, cached)
+    return cached
+
+
+def proposed_and_decided(simulations, snapshot: dict) -> list[dict]:
+    """For the citizen budget of a year: each closed simulation of that year with budgets, per
+    line the citizens' median beside what the council decided — the funded allocations of the
+    citizen budget itself (``snapshot``), so the section agrees with the page around it."""
+    funded = [(None, (a.get("sector") or {}).get("code"), a.get("priorities") or [], int(a["amount_minor"]))
+              for a in snapshot.get("allocations", []) if a.get("funded")]
+    out = []
+    for simulation in simulations:
+        if simulation.fiscal_year != snapshot.get("fiscal_year") or simulation.is_open():
+            continue
+        count, medians = closed_medians(simulation)
+        if not count:
+            continue
+        lines = list(simulation.lines)
+        decided = split_by_line(lines, funded, simulation.of_priorities)
+        out.append({"simulation": simulation, "count": count, "currency": simulation.currency,
+                    "lines": [{"id": line.id, "label": line.label, "median": medians.get(line.id, 0),
+                               "decided": decided.get(line.id, 0)} for line in lines]})
     return out
 
 

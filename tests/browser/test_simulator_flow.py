@@ -60,3 +60,57 @@ def test_a_citizen_divides_the_envelope_on_a_phone_in_arabic(app, world, live_se
     row = SimulationSubmission.query.one()
     assert row.amounts == {lines[0].id: 400_000_00, lines[1].id: 300_000_00, lines[2].id: 200_000_00}
     assert row.age_band == "30-44" and not row.duplicate
+
+
+def _closed_simulation_with_budgets(world, year: int = 2026, count: int = 12):
+    """A closed simulation of hebron's ``year`` with ``count`` budgets and their optional answers."""
+    from budget_app.extensions import db
+    from budget_app.reference.models import Governorate
+    from simulator import services
+
+    sim = make_simulation(world, year=year, envelope=900_000_00)
+    lines = list(sim.lines)
+    governorate = Governorate.query.filter_by(code="hebron").one()
+    for i in range(count):
+        first = (200_000 + 10_000 * i) * 100
+        amounts = {lines[0].id: first, lines[1].id: 400_000_00, lines[2].id: 900_000_00 - first - 400_000_00}
+        services.submit(sim, amounts, address=f"192.0.2.{i + 1}", governorate_id=governorate.id,
+                        gender="female" if i % 2 else "male", age_band="30-44" if i < 6 else "18-29",
+                        uses_services="yes" if i < 8 else "no")
+    services.close_simulation(sim, world.users["director"])
+    db.session.commit()
+    return sim
+
+
+def test_the_results_and_the_citizen_budget_section_fit_a_phone_in_arabic(app, world, live_server, _browser):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "citizen_budget"))
+    from cb_testlib import publish_snapshot
+
+    publish_snapshot(world.hebron)  # the citizen budget of 2026
+    sim = _closed_simulation_with_budgets(world)
+    context = _browser.new_context(viewport={"width": WIDTH, "height": 740}, has_touch=True, locale="ar")
+    context.set_default_timeout(20000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(f"{live_server}/simulator/hebron/{sim.id}/results?lang=ar")
+        for key in ("governorate", "age", "gender", "services"):
+            page.wait_for_selector(f"#sim-who-{key}-chart .main-svg")
+        assert page.locator("#sim-who-locality-chart").count() == 0  # nobody gave a locality
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= WIDTH, f"the results are {width} px wide at {WIDTH} px"
+        page.screenshot(path="/tmp/sharaka-simulator-results-360-ar.png", full_page=True)
+
+        page.goto(f"{live_server}/citizen-budget/hebron/2026/?lang=ar")
+        section = page.locator(f"#cb-simulation-{sim.id}")
+        assert "ما اقترحه المواطنون، وما قرّره المجلس" in section.inner_text()
+        page.wait_for_selector(f"#chart-simulation-{sim.id} .main-svg")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= WIDTH, f"the citizen budget is {width} px wide at {WIDTH} px"
+        section.screenshot(path="/tmp/sharaka-simulator-citizen-budget-360-ar.png")
+        section.locator("a", has_text="النتائج الكاملة للمحاكاة").click()
+        page.wait_for_url(f"**/simulator/hebron/{sim.id}/results")
+        assert not errors, errors
+    finally:
+        context.close()

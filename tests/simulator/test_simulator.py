@@ -305,6 +305,7 @@ def test_the_results_page_has_a_chart_and_its_table_for_each_question_with_a_gro
     assert 'id="sim-who-gender-chart"' in html and 'id="sim-who-age-chart"' not in html
     payload = json.loads(re.search(r'id="sim-who-gender-chart-data">(.*?)</script>', html, re.S).group(1))
     assert [trace["name"] for trace in payload["data"]] == ["Woman (5)"]
+    assert payload["layout"]["showlegend"] is True  # a lone group is still named
     assert len(payload["data"][0]["x"]) == len(sim.lines)
     text = page_text(en_client.get(f"/councils/hebron/simulations/{sim.id}/"))
     assert "Average per line: Gender" in text and "1 budget is in groups too small to show" in text
