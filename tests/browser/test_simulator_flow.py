@@ -114,3 +114,38 @@ def test_the_results_and_the_citizen_budget_section_fit_a_phone_in_arabic(app, w
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_the_director_opens_a_simulation_of_priorities_on_a_phone_in_arabic(app, world, live_server, _browser):
+    from browser_helpers import login
+    from sim_testlib import shortlisted
+
+    from simulator.models import Simulation
+
+    rows = shortlisted(world, year=2027)
+    context = _browser.new_context(viewport={"width": WIDTH, "height": 740}, has_touch=True, locale="ar")
+    context.set_default_timeout(20000)
+    page = context.new_page()
+    try:
+        login(page, live_server, "director@sharaka.test", lang="ar")
+        page.goto(f"{live_server}/councils/hebron/simulations/?lang=ar")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= WIDTH, f"the director's form is {width} px wide at {WIDTH} px"
+        page.fill("#fiscal_year", "2027")
+        page.fill("#title_ar", "أولويات 2027")
+        page.fill("#envelope", "900000")
+        page.fill("#closes_on", "2099-01-31")
+        page.check("input[name=line_source][value=priorities]")
+        for p, cost in zip(rows, ("400000", "300000", "200000")):
+            page.fill(f"#pcost_{p.id}", cost)
+        page.click("button:has-text('افتح المحاكاة')")
+        page.wait_for_url("**/simulations/*/")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= WIDTH
+        sim = Simulation.query.one()
+        page.goto(f"{live_server}/simulator/hebron/{sim.id}/?lang=ar")
+        assert "الكلفة التقديرية" in page.inner_text("main")
+        assert "متوازنة" in page.inner_text("#sim-balance")  # the costs scaled to the envelope balance
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= WIDTH
+    finally:
+        context.close()
+    assert sim.of_priorities and sum(line.baseline_minor for line in sim.lines) == 900_000_00
