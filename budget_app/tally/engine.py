@@ -177,33 +177,48 @@ def greedy(prof: Profile, initial: list[int] | None = None, phase: str = "greedy
 class _MesState:
     """Voter budgets of one MES run: floats for speed plus an exact representation.
 
-    Exact budget of voter i: 0 if ``zeroed[i]`` else
-    ``b0 - sum_r rho_r * W[i, r]`` where ``W[i, r]`` is the satisfaction for which
-    voter i paid the full share ``rho_r`` in round r.
+    Exact budget of voter i: 0 if ``zeroed[i]`` else ``b0 - sum_r units[r] * W[i, r]`` where, for
+    the project bought in round r, ``W[i, r]`` is 1 (approval; ``units[r]`` is then the share
+    ``rho_r * cost``) or the points (cardinal; ``units[r] = rho_r``) if voter i paid the full share
+    in round r, else 0. ``W`` is row-major with the smallest unsigned type that holds the points,
+    so that the rows of a few voters are read quickly.
     """
 
-    def __init__(self, prof: Profile, b0):
+    def __init__(self, prof: Profile, b0, W: np.ndarray | None = None):
         self.prof = prof
         self.b0 = b0
         self.b0f = float(b0)
         self.bf = np.full(prof.n, self.b0f)
         self.zeroed = np.zeros(prof.n, dtype=bool)
-        self.W = np.zeros((prof.n, max(prof.m, 1)), dtype=np.int64, order="F")
-        self.rhos: list = []
+        if W is None:
+            top = 1 if prof.kind == "approval" else max([int(w.max(initial=0)) for w in prof.wts] + [1])
+            dtype = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64) if top <= np.iinfo(t).max)
+            W = np.zeros((prof.n, max(prof.m, 1)), dtype=dtype)
+        self.W = W
+        self.units: list = []
+
+    def copy_for_resume(self, cp: "MesCheckpoint") -> None:
+        """Take the state of a checkpoint (the checkpoint is not changed)."""
+        R = cp.round
+        self.bf = cp.bf.copy()
+        self.zeroed = cp.zeroed.copy()
+        self.units = list(cp.units)
+        if R:
+            self.W[:, :R] = cp.W[:, :R]
 
     # exact helpers ---------------------------------------------------------
     def exact_sum(self, idx: np.ndarray):
         idx = idx[~self.zeroed[idx]]
         total = _Q(len(idx)) * self.b0
-        R = len(self.rhos)
+        R = len(self.units)
         if R and len(idx):
-            cols = self.W[idx, :R].sum(axis=0)
+            cols = self.W[idx, :R].sum(axis=0, dtype=np.int64)
             for r in np.nonzero(cols)[0]:
-                total -= self.rhos[r] * int(cols[r])
+                total -= self.units[r] * int(cols[r])
         return total
 
     def exact_budgets(self, idx: np.ndarray) -> list:
-        R = len(self.rhos)
+        R = len(self.units)
         out = []
         Wsub = self.W[idx, :R] if R else None
         for k, i in enumerate(idx):
@@ -214,13 +229,13 @@ class _MesState:
             if R:
                 row = Wsub[k]
                 for r in np.nonzero(row)[0]:
-                    b -= self.rhos[r] * int(row[r])
+                    b -= self.units[r] * int(row[r])
             out.append(b)
         return out
 
     def eps(self, s: np.ndarray, rho: float) -> np.ndarray:
         """Bound on float error of bf - rho*s (absolute)."""
-        return 1e-10 * self.b0f * (len(self.rhos) + 1) + 1e-9 * rho * s
+        return 1e-10 * self.b0f * (len(self.units) + 1) + 1e-9 * rho * s
 
     # float rho ---------------------------------------------------------------
     def float_rho(self, j: int, cost: int, s: np.ndarray):
@@ -326,9 +341,13 @@ class _MesState:
     def pay(self, j: int, s: np.ndarray, rho_e, poor_mask: np.ndarray):
         sup = self.prof.sup[j]
         rich = ~poor_mask
-        r = len(self.rhos)
-        self.W[sup[rich], r] = s[rich]
-        self.rhos.append(rho_e)
+        r = len(self.units)
+        if self.prof.kind == "approval":
+            self.W[sup[rich], r] = 1
+            self.units.append(rho_e * int(self.prof.costs[j]))
+        else:
+            self.W[sup[rich], r] = s[rich]
+            self.units.append(rho_e)
         self.bf[sup[rich]] -= float(rho_e) * s[rich].astype(np.float64)
         pz = sup[poor_mask]
         self.bf[pz] = 0.0
@@ -368,8 +387,28 @@ def _mes_start(prof: Profile, mates, expl, selected: list[int], chosen: set[int]
     return sats, candidates, remaining
 
 
+@dataclass
+class MesCheckpoint:
+    """The state of a MES run at the start of a round (before its projects are evaluated), to
+    resume from: see :func:`mes`. ``W`` is the run's matrix (only its first ``round`` columns belong
+    to this state); the arrays are copies, the checkpoint is never changed."""
+
+    round: int
+    bf: np.ndarray
+    zeroed: np.ndarray
+    units: list
+    W: np.ndarray
+    selected: list
+    chosen: set
+    remaining: set
+    lb: dict
+    unaffordable: set
+    b0: object = None
+
+
 def mes(prof: Profile, increment_units: int = 0, explain: bool = True, *, watch: int | None = None,
-        trace: list | None = None):
+        trace: list | None = None, checkpoints: list | None = None,
+        resume: tuple[MesCheckpoint, int] | None = None):
     """One run of MES with per-voter budget ``budget/n + increment_units`` (money units).
 
     Returns ``(selected, explanations, candidates)`` where ``candidates`` is the set
@@ -380,23 +419,50 @@ def mes(prof: Profile, increment_units: int = 0, explain: bool = True, *, watch:
     funds a project its supporters cannot afford any more) -- and the selection returned is then
     partial. ``trace`` (a list) receives ``(j, rho, budgets, remaining)`` before each purchase
     (``rho`` as a float, ``budgets`` a copy of the voters' float budgets, ``remaining`` the projects
-    still in the running) and ``(None, inf, budgets, remaining)`` at the end.
+    still in the running) and ``(None, inf, budgets, remaining)`` at the end. ``checkpoints`` (a
+    list) receives a :class:`MesCheckpoint` at the start of every round and one at the end.
+
+    ``resume=(checkpoint, j)`` continues a run from a checkpoint of a run on a profile that differs
+    from ``prof`` only in the (positive) cost of project ``j``; the caller guarantees that the rounds
+    before the checkpoint would have gone the same way with ``prof`` (for instance: ``j`` is dearer
+    now and was not bought before the checkpoint). The outcome is then the one of a run from
+    scratch (``explain`` must be False: the explanations of earlier rounds are not kept).
     """
     n, m = prof.n, prof.m
     expl: dict[int, Explanation] = {}
-    selected: list[int] = []
-    chosen: set[int] = set()
     mates = prof.group_mates()
     if n == 0:
         for j in range(m):
             expl[j] = NoSupporters(phase="mes")
-        return selected, expl, set()
+        return [], expl, set()
     b0 = _Q(prof.budget, n) + increment_units
-    st = _MesState(prof, b0)
-    sats, candidates, remaining = _mes_start(prof, mates, expl, selected, chosen)
-    lb = {j: prof.costs[j] / prof.total_sat(j) for j in remaining}
-    unaffordable: set[int] = set()
+    if resume is None:
+        st = _MesState(prof, b0)
+        selected: list[int] = []
+        chosen: set[int] = set()
+        sats, candidates, remaining = _mes_start(prof, mates, expl, selected, chosen)
+        lb = {j: prof.costs[j] / prof.total_sat(j) for j in remaining}
+        unaffordable: set[int] = set()
+    else:
+        cp, jr = resume
+        if explain or increment_units or prof.costs[jr] <= 0 or cp.b0 != b0 or jr in cp.chosen:
+            raise ValueError("resume: only without explanations or increments, for a project not yet bought, "
+                             "at a positive cost")
+        st = _MesState(prof, b0, W=np.zeros_like(cp.W))
+        st.copy_for_resume(cp)
+        selected, chosen = list(cp.selected), set(cp.chosen)
+        candidates = {j for j in range(m) if prof.total_sat(j) > 0 and prof.costs[j] > 0}
+        sats = {j: prof.sat(j) for j in candidates}
+        remaining, unaffordable, lb = set(cp.remaining), set(cp.unaffordable), dict(cp.lb)
+        unaffordable.discard(jr)
+        remaining.discard(jr)
+        lb.pop(jr, None)
+        if jr in candidates and jr not in chosen and not any(k in chosen for k in mates.get(jr, ())):
+            remaining.add(jr)
+            lb[jr] = prof.costs[jr] / prof.total_sat(jr)
     while remaining:
+        if checkpoints is not None:
+            checkpoints.append(_checkpoint(st, selected, chosen, remaining, lb, unaffordable))
         best = math.inf
         evaluated = []
         for j in sorted(remaining, key=lb.__getitem__):
@@ -423,7 +489,8 @@ def mes(prof: Profile, increment_units: int = 0, explain: bool = True, *, watch:
         tied = sorted((r for r in results if r[0] == min_rho), key=lambda r: r[1])
         rho_e, _, j, poor = tied[0]
         if trace is not None:
-            trace.append((j, float(rho_e), st.bf.copy(), set(remaining)))
+            bf = checkpoints[-1].bf if checkpoints is not None else st.bf.copy()
+            trace.append((j, float(rho_e), bf, set(remaining)))
         s = sats[j]
         sup = prof.sup[j]
         if explain:
@@ -444,14 +511,23 @@ def mes(prof: Profile, increment_units: int = 0, explain: bool = True, *, watch:
                 expl[k] = ExcludedByGroup(phase="mes", conflicts_with=prof.ids[j])
         if watch is not None and (j == watch or watch in mates.get(j, ())):
             return selected, expl, candidates
+    if checkpoints is not None:
+        checkpoints.append(_checkpoint(st, selected, chosen, remaining, lb, unaffordable))
     if trace is not None:
-        trace.append((None, math.inf, st.bf.copy(), set(remaining)))
+        bf = checkpoints[-1].bf if checkpoints is not None else st.bf.copy()
+        trace.append((None, math.inf, bf, set(remaining)))
     if explain:
         for j in unaffordable | remaining:
             if j not in expl:
                 sup = prof.sup[j]
                 expl[j] = NotAffordable(supporters=len(sup), supporters_budget=prof.money(st.exact_sum(sup)))
     return selected, expl, candidates
+
+
+def _checkpoint(st: _MesState, selected, chosen, remaining, lb, unaffordable) -> MesCheckpoint:
+    return MesCheckpoint(round=len(st.units), bf=st.bf.copy(), zeroed=st.zeroed.copy(), units=list(st.units),
+                         W=st.W, selected=list(selected), chosen=set(chosen), remaining=set(remaining),
+                         lb=dict(lb), unaffordable=set(unaffordable), b0=st.b0)
 
 
 def _mes_payments(st: _MesState, j: int, s: np.ndarray, rho_e, poor_mask: np.ndarray) -> list[list]:
@@ -473,7 +549,7 @@ def _mes_payments(st: _MesState, j: int, s: np.ndarray, rho_e, poor_mask: np.nda
     poor = sup[poor_mask]
     poor = poor[~st.zeroed[poor]]
     if len(poor):
-        R = len(st.rhos)
+        R = len(st.units)
         if R:
             _, first, counts = np.unique(st.W[poor, :R], axis=0, return_index=True, return_counts=True)
             budgets = st.exact_budgets(poor[first])

@@ -144,9 +144,41 @@ class _MesGuide:
         self.prof = prof
         self.points = points
         self.trace: list = []
-        engine.mes(prof, explain=False, trace=self.trace)
+        #: the state at the start of every round of the actual run (and at its end), to resume from
+        self.checkpoints: list[engine.MesCheckpoint] = []
+        engine.mes(prof, explain=False, trace=self.trace, checkpoints=self.checkpoints)
         self.round_of = {j: r for r, (j, *_rest) in enumerate(self.trace) if j is not None}
         self.mates = prof.group_mates()
+
+    def start_round(self, j: int, cost: int) -> int | None:
+        """The last round of the actual run from which a run with project ``j`` at ``cost`` can be
+        resumed: every earlier round would have gone the same way (None: run from scratch).
+
+        MES buys in each round the project with the lowest price per unit of satisfaction (ties:
+        lowest id), and a project's price only rises with its cost. Dearer, ``j`` wins no round it
+        lost before: the run is the same up to the round ``j`` was bought in (or to the end).
+        Cheaper, a round goes the same way while ``j``'s price at the new cost stays clearly
+        (relative 1e-6, far above the rounding of the floats) above the price that won the round,
+        and the round did not decide ``j``'s group."""
+        prof = self.prof
+        c0 = prof.costs[j]
+        if cost <= 0 or c0 <= 0 or prof.total_sat(j) <= 0:
+            return None  # zero costs are bought before the first round
+        own = self.round_of.get(j, len(self.trace) - 1)
+        if cost >= c0:
+            return own
+        sup = prof.sup[j]
+        s = prof.sat(j) if prof.kind != "approval" else np.full(len(sup), cost, dtype=np.int64)
+        lower = cost / float(s.sum())  # the price if no supporter ran short
+        mates = self.mates.get(j, ())
+        for t, (jt, rho, bf, _) in enumerate(self.trace[:own]):
+            if jt in mates:
+                return t
+            if lower > rho * (1 + 1e-6):
+                continue  # clearly dearer than the winner of round t, whatever its supporters hold
+            if _rho_of(bf[sup], s, float(cost)) <= rho * (1 + 1e-6):
+                return t
+        return own
 
     def _w(self, j):
         return None if self.prof.kind == "approval" else self.prof.wts[j].astype(np.float64)
@@ -262,9 +294,10 @@ def _resolution(prof: Profile, cost: int) -> int:
 
 
 class _Search:
-    def __init__(self, prof, rule, completion, points, deadline):
+    def __init__(self, prof, rule, completion, points, deadline, guide=None):
         self.prof, self.rule, self.completion, self.points = prof, rule, completion, points
         self.deadline = deadline
+        self.guide = guide
         self.runs = 0
 
     def late(self) -> bool:
@@ -272,6 +305,14 @@ class _Search:
 
     def funded(self, j, **kw) -> bool:
         self.runs += 1
+        cost = kw.get("cost")
+        if self.guide is not None and cost is not None and len(kw) == 1:
+            # a change of cost only: resume the run from the last round it cannot have changed
+            t = self.guide.start_round(j, cost)
+            if t is not None:
+                p = with_cost(self.prof, j, cost)
+                sel, _, _ = engine.mes(p, explain=False, watch=j, resume=(self.guide.checkpoints[t], j))
+                return j in sel
         return funded_with(self.prof, self.rule, j, completion=self.completion, points=self.points, **kw)
 
     def frontier(self, test, lo, hi, guess, step, need):
@@ -348,7 +389,7 @@ def margins(prof: Profile, rule: str, *, completion: bool = False, selected: Ite
     if exact is None:
         exact = prof.n <= 10_000
     guide = _MesGuide(prof, max_points) if rule == "mes" and not completion else None
-    search = _Search(prof, rule, completion, max_points, deadline)
+    search = _Search(prof, rule, completion, max_points, deadline, guide)
     length = _ballot_lengths(prof)
     out: dict[str, dict[str, Any]] = {}
     for j in range(prof.m):
