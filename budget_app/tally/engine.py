@@ -58,9 +58,10 @@ class Profile:
         return len(self.ids)
 
     def sat(self, j: int) -> np.ndarray:
-        """Per-supporter satisfaction of project j (int64)."""
+        """Per-supporter satisfaction of project j (int64, read-only: for approval ballots a
+        constant array that takes no memory)."""
         if self.kind == "approval":
-            return np.full(len(self.sup[j]), self.costs[j], dtype=np.int64)
+            return np.broadcast_to(np.int64(self.costs[j]), (len(self.sup[j]),))
         return self.wts[j]
 
     def total_sat(self, j: int) -> int:
@@ -249,6 +250,21 @@ class _MesState:
         if total <= C * (1 + _TOL) + 1e-6:
             if self.exact_sum(sup) < cost:
                 return None
+        if self.prof.kind == "approval":
+            # every supporter's satisfaction is the cost: find the share t = rho * cost each pays
+            # (all they have if they have less), by the same fixed point, the poor set only growing
+            N = len(b)
+            t = C / N
+            k = 0
+            for _ in range(60):
+                poor = b < t
+                k2 = int(np.count_nonzero(poor))
+                if k2 == k:
+                    return t / C
+                k = k2
+                if k == N:
+                    return float(b.max()) / C
+                t = (C - float(b[poor].sum())) / (N - k)
         sf = s.astype(np.float64)
         poor = np.zeros(len(b), dtype=bool)
         rho = C / float(sf.sum())
@@ -276,7 +292,9 @@ class _MesState:
         """Exact affordability of j and the exact set of voters left with 0 ("poor")."""
         sup = self.prof.sup[j]
         b = self.bf[sup]
-        sf = s.astype(np.float64)
+        # approval: every supporter's satisfaction is the cost (a scalar broadcasts the same way)
+        approval = self.prof.kind == "approval"
+        sf = float(cost) if approval else s.astype(np.float64)
         for attempt in range(3):
             eps = self.eps(sf, rho_f) * 4
             diff = b - rho_f * sf
@@ -284,13 +302,13 @@ class _MesState:
             crich = diff > eps
             amb = np.nonzero(~(cpoor | crich))[0]
             P = self.exact_sum(sup[cpoor])
-            D = int(s[crich].sum())
+            D = int(cost) * int(np.count_nonzero(crich)) if approval else int(s[crich].sum())
             res = self._solve(cost, P, D, sup[amb], s[amb])
             if res is None:
                 break
             rho_e, amb_poor = res
             re = float(rho_e)
-            e2 = self.eps(sf, re)
+            e2 = np.broadcast_to(self.eps(sf, re), b.shape)
             d2 = b - re * sf
             if np.all(d2[cpoor] < -e2[cpoor]) and np.all(d2[crich] > e2[crich]):
                 poor_mask = cpoor.copy()

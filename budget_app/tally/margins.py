@@ -74,11 +74,16 @@ def without(prof: Profile, voters: np.ndarray) -> Profile:
     keep = np.ones(prof.n, dtype=bool)
     keep[voters] = False
     newidx = np.cumsum(keep) - 1
-    sup, wts = [], []
-    for s, w in zip(prof.sup, prof.wts):
-        mask = keep[s]
-        sup.append(newidx[s[mask]])
-        wts.append(w[mask])
+    # all the supports at once (one flat array), then cut back into one array per project
+    lens = np.array([len(s) for s in prof.sup], dtype=np.int64)
+    flat = np.concatenate(prof.sup) if prof.m else np.zeros(0, dtype=np.int64)
+    wflat = np.concatenate(prof.wts) if prof.m else np.zeros(0, dtype=np.int64)
+    mask = keep[flat]
+    owner = np.repeat(np.arange(prof.m), lens)
+    counts = np.bincount(owner[mask], minlength=prof.m)
+    cuts = np.cumsum(counts)[:-1]
+    sup = np.split(newidx[flat[mask]], cuts)
+    wts = np.split(wflat[mask], cuts)
     return replace(prof, n=int(keep.sum()), sup=sup, wts=wts)
 
 
@@ -149,6 +154,7 @@ class _MesGuide:
         engine.mes(prof, explain=False, trace=self.trace, checkpoints=self.checkpoints)
         self.round_of = {j: r for r, (j, *_rest) in enumerate(self.trace) if j is not None}
         self.mates = prof.group_mates()
+        self._rho2_seen: dict = {}
 
     def start_round(self, j: int, cost: int) -> int | None:
         """The last round of the actual run from which a run with project ``j`` at ``cost`` can be
@@ -188,7 +194,10 @@ class _MesGuide:
         sup = self.prof.sup[j]
         best = 0.0
         for jr, rho, bf, _ in self.trace:
-            best = max(best, _max_cost_at(bf[sup], self._w(j), rho))
+            b = bf[sup]
+            if float(b.sum()) <= best:
+                break  # never more than its supporters hold, and that only shrinks
+            best = max(best, _max_cost_at(b, self._w(j), rho))
             if jr is not None and jr in self.mates.get(j, ()):
                 break  # its group was decided in this round
         return best
@@ -199,7 +208,7 @@ class _MesGuide:
         if r is None:
             return None
         _, _, bf, remaining = self.trace[r]
-        return _max_cost_at(bf[self.prof.sup[j]], self._w(j), self._rho2(j, bf, remaining))
+        return _max_cost_at(bf[self.prof.sup[j]], self._w(j), self._rho2(j, bf, remaining, r))
 
     def extra_guess(self, j: int, cap: int) -> int | None:
         """Unfunded j: the fewest added ballots (each with all its money for j) with which j would
@@ -222,6 +231,10 @@ class _MesGuide:
                     return np.minimum(lam * b, rho * c).sum() + k * min(share, rho * c) >= c
                 return np.minimum(lam * b, rho * w).sum() + k * min(share, rho * self.points) >= c
 
+            if best is not None and (best <= 1 or not enough(best - 1)):
+                if jr is not None and jr in self.mates.get(j, ()):
+                    break
+                continue  # this round cannot lower the guess
             hi = 1
             while hi <= cap and not enough(hi):
                 hi *= 2
@@ -247,7 +260,7 @@ class _MesGuide:
             return None
         _, _, bf, remaining = self.trace[r]
         prof = self.prof
-        rho2 = self._rho2(j, bf, remaining)
+        rho2 = self._rho2(j, bf, remaining, r)
         n = prof.n
         c = float(prof.costs[j])
         pos = {int(v): i for i, v in enumerate(leave)}
@@ -275,12 +288,26 @@ class _MesGuide:
                 hi = mid
         return lo
 
-    def _rho2(self, j, bf, remaining) -> float:
+    def _rho2(self, j, bf, remaining, r: int | None = None) -> float:
+        """The lowest price among the other projects still in the running in round ``r``."""
+        if r is not None and (j, r) in self._rho2_seen:
+            return self._rho2_seen[j, r]
+        rho2 = self._rho2_of(j, bf, remaining, r)
+        if r is not None:
+            self._rho2_seen[j, r] = rho2
+        return rho2
+
+    def _rho2_of(self, j, bf, remaining, r) -> float:
         prof = self.prof
         rho2 = math.inf
-        for q in remaining:
-            if q != j:
-                rho2 = min(rho2, _rho_of(bf[prof.sup[q]], prof.sat(q), float(prof.costs[q])))
+        # the run's lower bounds on the prices at the start of round r: the dearest need no look
+        lb = self.checkpoints[r].lb if r is not None and r < len(self.checkpoints) else {}
+        for q in sorted(remaining, key=lambda q: lb.get(q, 0.0)):
+            if q == j:
+                continue
+            if lb.get(q, 0.0) * (1 - 1e-9) >= rho2:
+                break
+            rho2 = min(rho2, _rho_of(bf[prof.sup[q]], prof.sat(q), float(prof.costs[q])))
         return rho2
 
 
@@ -441,14 +468,14 @@ def _unfunded_margins(rec: dict, prof: Profile, j: int, search: _Search, guide: 
     # added supporters: axis = k, true = not funded, in [0, cap]
     lacking = lambda k: not search.funded(j, extra=k)  # noqa: E731
     kg = guide.extra_guess(j, cap) if guide else None
-    if lacking(cap):
+    # the search never tests its end (cap): it is tested only when no smaller number was enough
+    found = search.frontier(lacking, 0, cap, kg, 1, "both" if exact else "false")
+    if found is None:
+        rec["not_computed"] = True
+    elif found[1] == cap and lacking(cap):
         rec["not_within"] = cap
     else:
-        found = search.frontier(lacking, 0, cap, kg, 1, "both" if exact else "false")
-        if found is None:
-            rec["not_computed"] = True
-        else:
-            rec["extra_supporters_needed"] = found[1]
+        rec["extra_supporters_needed"] = found[1]
 
 
 def _funded_margins(rec: dict, prof: Profile, j: int, search: _Search, guide: _MesGuide | None, exact: bool,
