@@ -175,27 +175,41 @@ def greedy(prof: Profile, initial: list[int] | None = None, phase: str = "greedy
 # ---------------------------------------------------------------------------
 
 
+if hasattr(np, "bitwise_count"):  # NumPy 2
+    _popcount = np.bitwise_count
+else:  # pragma: no cover
+    _POP8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
+
+    def _popcount(a):
+        return _POP8[a]
+
+
 class _MesState:
     """Voter budgets of one MES run: floats for speed plus an exact representation.
 
     Exact budget of voter i: 0 if ``zeroed[i]`` else ``b0 - sum_r units[r] * W[i, r]`` where, for
     the project bought in round r, ``W[i, r]`` is 1 (approval; ``units[r]`` is then the share
     ``rho_r * cost``) or the points (cardinal; ``units[r] = rho_r``) if voter i paid the full share
-    in round r, else 0. ``W`` is row-major with the smallest unsigned type that holds the points,
-    so that the rows of a few voters are read quickly.
+    in round r, else 0. Approval: ``W`` is kept as bits, one packed row of voters per round
+    (``mat[r]``), so that the payments of any set of voters are counted with a bitwise AND; cardinal:
+    ``mat`` is ``W`` itself, row-major with the smallest unsigned type that holds the points.
     """
 
-    def __init__(self, prof: Profile, b0, W: np.ndarray | None = None):
+    def __init__(self, prof: Profile, b0, mat: np.ndarray | None = None):
         self.prof = prof
         self.b0 = b0
         self.b0f = float(b0)
         self.bf = np.full(prof.n, self.b0f)
         self.zeroed = np.zeros(prof.n, dtype=bool)
-        if W is None:
-            top = 1 if prof.kind == "approval" else max([int(w.max(initial=0)) for w in prof.wts] + [1])
-            dtype = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64) if top <= np.iinfo(t).max)
-            W = np.zeros((prof.n, max(prof.m, 1)), dtype=dtype)
-        self.W = W
+        self.bits = prof.kind == "approval"
+        if mat is None:
+            if self.bits:
+                mat = np.zeros((max(prof.m, 1), (prof.n + 7) // 8), dtype=np.uint8)
+            else:
+                top = max([int(w.max(initial=0)) for w in prof.wts] + [1])
+                dtype = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64) if top <= np.iinfo(t).max)
+                mat = np.zeros((prof.n, max(prof.m, 1)), dtype=dtype)
+        self.mat = mat
         self.units: list = []
 
     def copy_for_resume(self, cp: "MesCheckpoint") -> None:
@@ -205,7 +219,38 @@ class _MesState:
         self.zeroed = cp.zeroed.copy()
         self.units = list(cp.units)
         if R:
-            self.W[:, :R] = cp.W[:, :R]
+            if self.bits:
+                self.mat[:R] = cp.mat[:R]
+            else:
+                self.mat[:, :R] = cp.mat[:, :R]
+
+    def rows(self, idx: np.ndarray) -> np.ndarray:
+        """``W[idx, :R]`` (R rounds so far)."""
+        R = len(self.units)
+        if not self.bits:
+            return self.mat[idx, :R]
+        return ((self.mat[:R, idx >> 3] >> (idx & 7).astype(np.uint8)) & 1).T
+
+    def _counts(self, idx: np.ndarray) -> np.ndarray:
+        """``W[idx, :R].sum(axis=0)``: how much each round's share counts for the voters ``idx``."""
+        R = len(self.units)
+        if not self.bits:
+            return self.mat[idx, :R].sum(axis=0, dtype=np.int64)
+        if len(idx) * 8 < self.prof.n:
+            return self.rows(idx).sum(axis=0, dtype=np.int64)
+        mask = np.zeros(self.mat.shape[1] * 8, dtype=bool)
+        mask[idx] = True
+        packed = np.packbits(mask, bitorder="little")
+        return _popcount(self.mat[:R] & packed).sum(axis=1, dtype=np.int64)
+
+    def mark(self, r: int, payers: np.ndarray, s: np.ndarray) -> None:
+        """Round r: the voters ``payers`` paid the full share (satisfaction ``s``)."""
+        if self.bits:
+            mask = np.zeros(self.mat.shape[1] * 8, dtype=bool)
+            mask[payers] = True
+            self.mat[r] = np.packbits(mask, bitorder="little")
+        else:
+            self.mat[payers, r] = s
 
     # exact helpers ---------------------------------------------------------
     def exact_sum(self, idx: np.ndarray):
@@ -213,7 +258,7 @@ class _MesState:
         total = _Q(len(idx)) * self.b0
         R = len(self.units)
         if R and len(idx):
-            cols = self.W[idx, :R].sum(axis=0, dtype=np.int64)
+            cols = self._counts(idx)
             for r in np.nonzero(cols)[0]:
                 total -= self.units[r] * int(cols[r])
         return total
@@ -221,7 +266,7 @@ class _MesState:
     def exact_budgets(self, idx: np.ndarray) -> list:
         R = len(self.units)
         out = []
-        Wsub = self.W[idx, :R] if R else None
+        Wsub = self.rows(idx) if R else None
         for k, i in enumerate(idx):
             if self.zeroed[i]:
                 out.append(_Q(0))
@@ -360,23 +405,37 @@ class _MesState:
         sup = self.prof.sup[j]
         rich = ~poor_mask
         r = len(self.units)
-        if self.prof.kind == "approval":
-            self.W[sup[rich], r] = 1
-            self.units.append(rho_e * int(self.prof.costs[j]))
+        payers = sup[rich]
+        self.mark(r, payers, s[rich] if not self.bits else None)
+        if self.bits:
+            share = rho_e * int(self.prof.costs[j])
+            self.units.append(share)
+            self.bf[payers] -= float(share)
         else:
-            self.W[sup[rich], r] = s[rich]
             self.units.append(rho_e)
-        self.bf[sup[rich]] -= float(rho_e) * s[rich].astype(np.float64)
+            self.bf[payers] -= float(rho_e) * s[rich].astype(np.float64)
         pz = sup[poor_mask]
         self.bf[pz] = 0.0
         self.zeroed[pz] = True
+
+
+class _Sats(dict):
+    """Per-supporter satisfaction of each project, made when first asked for."""
+
+    def __init__(self, prof: Profile):
+        super().__init__()
+        self.prof = prof
+
+    def __missing__(self, j):
+        s = self[j] = self.prof.sat(j)
+        return s
 
 
 def _mes_start(prof: Profile, mates, expl, selected: list[int], chosen: set[int]):
     """MES before its first purchase: projects without support are out, zero-cost supported ones are
     funded up-front (as pabutools does), and their group mates excluded. Fills ``expl``,
     ``selected`` and ``chosen``; returns ``(sats, candidates, remaining)``."""
-    sats = {}
+    sats = _Sats(prof)
     candidates: set[int] = set()
     zero_cost = []
     for j in range(prof.m):
@@ -387,7 +446,6 @@ def _mes_start(prof: Profile, mates, expl, selected: list[int], chosen: set[int]
             zero_cost.append(j)
             continue
         candidates.add(j)
-        sats[j] = prof.sat(j)
     for j in sorted(zero_cost, key=lambda k: prof.ids[k]):
         conflict = [k for k in mates.get(j, ()) if k in chosen]
         if conflict:
@@ -408,14 +466,14 @@ def _mes_start(prof: Profile, mates, expl, selected: list[int], chosen: set[int]
 @dataclass
 class MesCheckpoint:
     """The state of a MES run at the start of a round (before its projects are evaluated), to
-    resume from: see :func:`mes`. ``W`` is the run's matrix (only its first ``round`` columns belong
-    to this state); the arrays are copies, the checkpoint is never changed."""
+    resume from: see :func:`mes`. ``mat`` is the run's record of payments (only its first ``round``
+    rounds belong to this state); the arrays are copies, the checkpoint is never changed."""
 
     round: int
     bf: np.ndarray
     zeroed: np.ndarray
     units: list
-    W: np.ndarray
+    mat: np.ndarray
     selected: list
     chosen: set
     remaining: set
@@ -466,11 +524,11 @@ def mes(prof: Profile, increment_units: int = 0, explain: bool = True, *, watch:
         if explain or increment_units or prof.costs[jr] <= 0 or cp.b0 != b0 or jr in cp.chosen:
             raise ValueError("resume: only without explanations or increments, for a project not yet bought, "
                              "at a positive cost")
-        st = _MesState(prof, b0, W=np.zeros_like(cp.W))
+        st = _MesState(prof, b0, mat=np.zeros_like(cp.mat))
         st.copy_for_resume(cp)
         selected, chosen = list(cp.selected), set(cp.chosen)
         candidates = {j for j in range(m) if prof.total_sat(j) > 0 and prof.costs[j] > 0}
-        sats = {j: prof.sat(j) for j in candidates}
+        sats = _Sats(prof)
         remaining, unaffordable, lb = set(cp.remaining), set(cp.unaffordable), dict(cp.lb)
         unaffordable.discard(jr)
         remaining.discard(jr)
@@ -544,7 +602,7 @@ def mes(prof: Profile, increment_units: int = 0, explain: bool = True, *, watch:
 
 def _checkpoint(st: _MesState, selected, chosen, remaining, lb, unaffordable) -> MesCheckpoint:
     return MesCheckpoint(round=len(st.units), bf=st.bf.copy(), zeroed=st.zeroed.copy(), units=list(st.units),
-                         W=st.W, selected=list(selected), chosen=set(chosen), remaining=set(remaining),
+                         mat=st.mat, selected=list(selected), chosen=set(chosen), remaining=set(remaining),
                          lb=dict(lb), unaffordable=set(unaffordable), b0=st.b0)
 
 
@@ -569,7 +627,7 @@ def _mes_payments(st: _MesState, j: int, s: np.ndarray, rho_e, poor_mask: np.nda
     if len(poor):
         R = len(st.units)
         if R:
-            _, first, counts = np.unique(st.W[poor, :R], axis=0, return_index=True, return_counts=True)
+            _, first, counts = np.unique(st.rows(poor), axis=0, return_index=True, return_counts=True)
             budgets = st.exact_budgets(poor[first])
         else:
             budgets, counts = [st.b0], [len(poor)]
