@@ -15,7 +15,11 @@ The rules are not monotone in general, so every number reported was checked by a
 (and the step beyond it by another run); a search that reaches its cap reports ``None`` with
 ``not_within`` (the cap). The searches are bisections between checked runs; for the Method of
 Equal Shares a single traced run gives the first guess (the cost at which the project would have
-won some round of the actual run), which two runs usually confirm. Money is in currency units.
+won some round of the actual run), which two runs usually confirm; it also keeps the state at the
+start of every round, and a run that changes only the project's cost resumes from the last round
+that change cannot have affected (see ``_MesGuide.start_round``) instead of starting over -- the
+same outcome as a run from scratch (checked on random instances in the tests). Money is in
+currency units.
 """
 from __future__ import annotations
 
