@@ -136,7 +136,7 @@ def serve_demo(prefix: str, workers: int):
     instance = tempfile.mkdtemp(prefix=prefix)
     env = {**os.environ, "SHARAKA_INSTANCE_PATH": instance, "SECRET_KEY": "benchmark-only"}
     env.pop("DATABASE_URL", None)
-    port = free_port()
+    port = int(os.environ.get("BENCHMARK_PORT") or 0) or free_port()  # a port of your own on a shared machine
     prepare_instance(env)
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     server = subprocess.Popen([gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}",

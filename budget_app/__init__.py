@@ -82,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.install_fast_babel_context()
     limiter.init_app(app)
     request_log.init_app(app)
     security.init_app(app)

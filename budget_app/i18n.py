@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from datetime import timezone
 from decimal import Decimal
+from functools import lru_cache
+from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
 from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent, parse_pattern
 from flask import current_app, g, has_request_context, request
+from flask.globals import _cv_app
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
@@ -26,6 +29,31 @@ ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234
 
 LANG_COOKIE = "lang"
 RTL_LANGUAGES = {"ar"}
+
+
+def _babel_context():
+    """Flask-Babel's per-request namespace (``g._flask_babel``), found without going through the
+    ``g`` proxy three times (``not g``, ``hasattr(g, …)``, ``g._flask_babel``): every gettext,
+    every ``get_locale()`` and so every ``current_language()`` asks for it, several hundred
+    times a page. Same result as ``flask_babel._get_current_context``: None outside an
+    application context, the namespace (created on first use) inside one."""
+    app_ctx = _cv_app.get(None)
+    if app_ctx is None:
+        return None
+    namespace = app_ctx.g.__dict__.get("_flask_babel")
+    if namespace is None:
+        namespace = app_ctx.g._flask_babel = SimpleNamespace()
+    return namespace
+
+
+def install_fast_babel_context() -> None:
+    """Make Flask-Babel use ``_babel_context`` (its module-level helper, looked up at each call
+    by its gettext, get_locale, get_domain and get_translations)."""
+    import flask_babel
+
+    original = getattr(flask_babel, "_get_current_context", None)
+    if original is not None and original is not _babel_context:
+        flask_babel._get_current_context = _babel_context
 
 
 def supported_languages() -> tuple[str, ...]:
@@ -121,11 +149,30 @@ def _babel_locale() -> str:
     return current_language()
 
 
+# Babel parses a locale name and a number pattern on every call (a page of results formats a few
+# hundred numbers); both are immutable once parsed, so they are parsed once per process. Babel
+# takes a parsed Locale or NumberPattern wherever it takes a name or a pattern string.
+@lru_cache(maxsize=16)
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@lru_cache(maxsize=64)
+def _number_pattern(pattern: str):
+    return parse_pattern(pattern)
+
+
+@lru_cache(maxsize=16)
+def _whole_currency_pattern(name: str):
+    """The locale's standard currency pattern without the decimals (whole shekels)."""
+    return parse_pattern(_locale(name).currency_formats["standard"].pattern.split(";")[0].replace(".00", ""))
+
+
 def format_number(value, digits: int | None = None) -> str:
     if value is None:
         return ""
     fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
-    return format_decimal(value, format=fmt, locale=_babel_locale())
+    return format_decimal(value, format=_number_pattern(fmt) if fmt else None, locale=_locale(_babel_locale()))
 
 
 def minor_to_major(minor: int | None) -> Decimal:
@@ -142,17 +189,18 @@ def format_money(minor_units: int | None, currency: str | None = None, whole: bo
         return ""
     currency = currency or current_app.config["DEFAULT_CURRENCY"]
     amount = minor_to_major(minor_units)
-    locale = Locale.parse(_babel_locale())
+    name = _babel_locale()
+    locale = _locale(name)
     if whole and amount == amount.to_integral_value():
-        pattern = locale.currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
-        return format_currency(amount, currency, format=pattern, locale=locale, currency_digits=False)
+        return format_currency(amount, currency, format=_whole_currency_pattern(name), locale=locale,
+                               currency_digits=False)
     return format_currency(amount, currency, locale=locale)
 
 
 def format_pct(value: float | None) -> str:
     if value is None:
         return ""
-    return format_percent(value, locale=_babel_locale(), format="#,##0.#%")
+    return format_percent(value, locale=_locale(_babel_locale()), format=_number_pattern("#,##0.#%"))
 
 
 # Time zones as people name them (Babel says "توقيت الأراضي الفلسطينية (هيبرون (مدينة الخليل))").
@@ -180,7 +228,7 @@ def format_datetime(value, format: str = "medium", zone: bool | None = None) -> 
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)  # stored in UTC
     local = to_user_timezone(value)
-    locale = Locale.parse(_babel_locale())
+    locale = _locale(_babel_locale())
     length = format if format in ("short", "medium", "long", "full") else "medium"
     pattern = str(locale.datetime_formats.get(length if length != "full" else "long", "{1} {0}"))
     text = pattern.replace("{1}", babel_date(local, length, locale=locale)).replace(
