@@ -13,6 +13,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
+import flask_babel
 from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
@@ -49,7 +50,6 @@ def _babel_context():
 def install_fast_babel_context() -> None:
     """Make Flask-Babel use ``_babel_context`` (its module-level helper, looked up at each call
     by its gettext, get_locale, get_domain and get_translations)."""
-    import flask_babel
 
     original = getattr(flask_babel, "_get_current_context", None)
     if original is not None and original is not _babel_context:

@@ -46,6 +46,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from . import engine
+from .phragmen import phragmen
 from .explanations import CompletionFunded, ExcludedByGroup, Explanation, InsufficientBudget, NotAffordable, NotSelected
 from .pabulib import Election, parse_pb
 
@@ -216,7 +217,7 @@ def _run(
     if rule == "greedy":
         sel, expl = engine.greedy(prof)
     elif rule == "phragmen":
-        sel, expl = engine.phragmen(prof)
+        sel, expl = phragmen(prof)
     elif rule == "mes":
         sel, expl, _ = engine.mes(prof)
         details["voter_budget"] = _money(Fraction(prof.budget, max(prof.n, 1)), prof.scale)

@@ -1,4 +1,5 @@
-"""Core rule implementations (greedy, Method of Equal Shares, sequential Phragmén).
+"""Core rule implementations (greedy, Method of Equal Shares; sequential Phragmén is in
+:mod:`budget_app.tally.phragmen`).
 
 Semantics follow pabutools 1.2.3 exactly (see ``pabutools/rules``):
 
@@ -22,8 +23,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from .explanations import (ExceedsBudget, ExcludedByGroup, Explanation, GreedyFunded, InsufficientBudget,
-                           MesFunded, NoSupporters, NotAffordable, PhragmenFunded, RuleStopped, ZeroCostFunded)
+from .explanations import (ExcludedByGroup, Explanation, GreedyFunded, InsufficientBudget, MesFunded, NoSupporters,
+                           NotAffordable, ZeroCostFunded)
 
 try:  # gmpy2 is much faster for the (few) exact computations
     from gmpy2 import mpq as _Q
@@ -520,22 +521,9 @@ def mes(prof: Profile, increment_units: int = 0, explain: bool = True, *, watch:
         lb = {j: prof.costs[j] / prof.total_sat(j) for j in remaining}
         unaffordable: set[int] = set()
     else:
-        cp, jr = resume
-        if explain or increment_units or prof.costs[jr] <= 0 or cp.b0 != b0 or jr in cp.chosen:
-            raise ValueError("resume: only without explanations or increments, for a project not yet bought, "
-                             "at a positive cost")
-        st = _MesState(prof, b0, mat=np.zeros_like(cp.mat))
-        st.copy_for_resume(cp)
-        selected, chosen = list(cp.selected), set(cp.chosen)
-        candidates = {j for j in range(m) if prof.total_sat(j) > 0 and prof.costs[j] > 0}
-        sats = _Sats(prof)
-        remaining, unaffordable, lb = set(cp.remaining), set(cp.unaffordable), dict(cp.lb)
-        unaffordable.discard(jr)
-        remaining.discard(jr)
-        lb.pop(jr, None)
-        if jr in candidates and jr not in chosen and not any(k in chosen for k in mates.get(jr, ())):
-            remaining.add(jr)
-            lb[jr] = prof.costs[jr] / prof.total_sat(jr)
+        if explain or increment_units:
+            raise ValueError("resume: only without explanations or increments")
+        st, selected, chosen, sats, candidates, remaining, lb, unaffordable = _mes_resume(prof, b0, mates, *resume)
     while remaining:
         if checkpoints is not None:
             checkpoints.append(_checkpoint(st, selected, chosen, remaining, lb, unaffordable))
@@ -593,11 +581,33 @@ def mes(prof: Profile, increment_units: int = 0, explain: bool = True, *, watch:
         bf = checkpoints[-1].bf if checkpoints is not None else st.bf.copy()
         trace.append((None, math.inf, bf, set(remaining)))
     if explain:
-        for j in unaffordable | remaining:
-            if j not in expl:
-                sup = prof.sup[j]
-                expl[j] = NotAffordable(supporters=len(sup), supporters_budget=prof.money(st.exact_sum(sup)))
+        _explain_not_affordable(prof, st, expl, unaffordable | remaining)
     return selected, expl, candidates
+
+
+def _explain_not_affordable(prof: Profile, st: _MesState, expl: dict, projects: set[int]) -> None:
+    for j in projects:
+        if j not in expl:
+            sup = prof.sup[j]
+            expl[j] = NotAffordable(supporters=len(sup), supporters_budget=prof.money(st.exact_sum(sup)))
+
+
+def _mes_resume(prof: Profile, b0, mates, cp: MesCheckpoint, jr: int):
+    """The state of :func:`mes` at checkpoint ``cp``, for a profile differing only in ``jr``'s cost."""
+    if prof.costs[jr] <= 0 or cp.b0 != b0 or jr in cp.chosen:
+        raise ValueError("resume: only for a project not yet bought, at a positive cost")
+    st = _MesState(prof, b0, mat=np.zeros_like(cp.mat))
+    st.copy_for_resume(cp)
+    selected, chosen = list(cp.selected), set(cp.chosen)
+    candidates = {j for j in range(prof.m) if prof.total_sat(j) > 0 and prof.costs[j] > 0}
+    remaining, unaffordable, lb = set(cp.remaining), set(cp.unaffordable), dict(cp.lb)
+    unaffordable.discard(jr)
+    remaining.discard(jr)
+    lb.pop(jr, None)
+    if jr in candidates and jr not in chosen and not any(k in chosen for k in mates.get(jr, ())):
+        remaining.add(jr)
+        lb[jr] = prof.costs[jr] / prof.total_sat(jr)
+    return st, selected, chosen, _Sats(prof), candidates, remaining, lb, unaffordable
 
 
 def _checkpoint(st: _MesState, selected, chosen, remaining, lb, unaffordable) -> MesCheckpoint:
@@ -672,73 +682,3 @@ def mes_add1(prof: Profile, increment: int = 1, max_iterations: int = 1_000_000)
 # ---------------------------------------------------------------------------
 # Sequential Phragmén
 # ---------------------------------------------------------------------------
-
-
-def phragmen(prof: Profile):
-    """pabutools ``sequential_phragmen`` (approval ballots).
-
-    Returns ``(selected, explanations)``.
-    """
-    if prof.kind != "approval":
-        raise ValueError("sequential Phragmén only applies to approval ballots")
-    n, m = prof.n, prof.m
-    mates = prof.group_mates()
-    expl: dict[int, Explanation] = {}
-    remaining = set()
-    for j in range(m):
-        if prof.costs[j] <= prof.budget:
-            remaining.add(j)
-        else:
-            expl[j] = ExceedsBudget(budget=prof.money(prof.budget))
-    scores = {j: len(prof.sup[j]) for j in range(m)}
-    loads_f = np.zeros(n)
-    last = np.full(n, -1, dtype=np.int64)
-    L: list = []
-    spent = 0
-    selected: list[int] = []
-    stop = None
-    while remaining:
-        finite = [j for j in remaining if scores[j] > 0]
-        if finite:
-            vals = {j: (float(loads_f[prof.sup[j]].sum()) + prof.costs[j]) / scores[j] for j in finite}
-            best = min(vals.values())
-            cands = [j for j in finite if vals[j] <= best * (1 + _TOL) + 1e-12]
-            exact = {}
-            for j in cands:
-                cnt = np.bincount(last[prof.sup[j]] + 1, minlength=len(L) + 1)
-                tot = _Q(prof.costs[j])
-                for r in np.nonzero(cnt[1:])[0]:
-                    tot += L[r] * int(cnt[r + 1])
-                exact[j] = tot / scores[j]
-            mn = min(exact.values())
-            tied = [j for j in cands if exact[j] == mn]
-        else:
-            mn = None
-            tied = list(remaining)
-        over = [j for j in tied if spent + prof.costs[j] > prof.budget]
-        if over:
-            stop = min(over, key=lambda k: prof.ids[k])
-            break
-        j = min(tied, key=lambda k: prof.ids[k])
-        selected.append(j)
-        remaining.discard(j)
-        spent += prof.costs[j]
-        if mn is not None:
-            sup = prof.sup[j]
-            last[sup] = len(L)
-            L.append(mn)
-            loads_f[sup] = float(mn)
-        expl[j] = PhragmenFunded(round=len(selected), supporters=scores[j],
-                                 max_load=None if mn is None else float(mn) / prof.scale,
-                                 remaining_after=prof.money(prof.budget - spent))
-        for k in mates.get(j, ()):
-            if k in remaining:
-                remaining.discard(k)
-                expl[k] = ExcludedByGroup(phase="phragmen", conflicts_with=prof.ids[j])
-    left = prof.money(prof.budget - spent)
-    for j in remaining:
-        if j == stop:
-            expl[j] = InsufficientBudget(phase="phragmen", remaining=left)
-        else:
-            expl[j] = RuleStopped(remaining=left, stopped_by=None if stop is None else prof.ids[stop])
-    return selected, expl

@@ -31,6 +31,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from . import engine
+from .phragmen import phragmen
 from .engine import Profile
 
 __all__ = ["margins", "funded_with", "KEYS"]
@@ -45,7 +46,7 @@ def select(prof: Profile, rule: str, completion: bool = False, watch: int | None
     if rule == "greedy":
         return set(engine.greedy(prof)[0])
     if rule == "phragmen":
-        return set(engine.phragmen(prof)[0])
+        return set(phragmen(prof)[0])
     if rule == "mes":
         sel, _, _ = engine.mes(prof, explain=False, watch=None if completion else watch)
         if completion and watch is not None and watch in sel:

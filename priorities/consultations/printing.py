@@ -127,7 +127,9 @@ def pdf_bytes(consultation, batch, plain: list[str], first: int = 0) -> bytes:
     (:class:`_Line`). fpdf2 has no public call for raw operators: ``_out`` is used (and the
     page's font resources are declared as fpdf2 does), and the tests read back the text of
     every card and decode its QR code from the PDF."""
-    from fpdf import FPDF  # heavy library: imported when a sheet is printed, not at start-up
+    # fpdf2 and the sheet's QR encoder (NumPy) are heavy: imported when a sheet is printed,
+    # not at start-up
+    from fpdf import FPDF
     from fpdf.enums import PDFResourceType
 
     from priorities.consultations import qr

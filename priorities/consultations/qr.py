@@ -31,6 +31,7 @@ import threading
 
 import numpy as np
 import segno
+from markupsafe import escape
 
 ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _VALUE = np.full(256, -1, dtype=np.int16)
@@ -183,7 +184,6 @@ def svg_paths(mats) -> list[str]:
 
 def svg(path: str, size: int, title: str) -> str:
     """An inline SVG of one symbol with its quiet zone, scaled by the page's CSS."""
-    from markupsafe import escape
     full = size + 2 * QUIET
     return (f'<svg viewBox="0 0 {full} {full}" class="segno" role="img" xmlns="http://www.w3.org/2000/svg">'
             f'<title>{escape(title)}</title><rect width="{full}" height="{full}" fill="#fff"/>'

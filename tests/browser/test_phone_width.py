@@ -156,7 +156,10 @@ def demo_ids(app, world):
         "number": version.number if version else 1,
         "cycle_id": main_cycle.id, "proposal_id": proposal.id,
         # A funded allocation of the published citizen budget (its public record).
-        "code": next((a["code"] for a in json.loads(version.snapshot_json)["allocations"] if a["funded"]), None)
+        # An allocation record's code (…/allocations/<code>/); a consultation's access code is "code"
+        # of the other rules (/C/<code>): one dict key cannot hold both.
+        "allocation_code": next((a["code"] for a in json.loads(version.snapshot_json)["allocations"]
+                                 if a["funded"]), None)
         if version else None,
         # The demo's open simulation of hebron (its public page, results notice and one submission).
         "sim_id": simulation.id, "token": SimulationSubmission.query.filter_by(simulation_id=simulation.id).first().token,
@@ -203,6 +206,8 @@ def phone_pages(app, ids: DemoIds) -> list[tuple[str, str, tuple[str, ...]]]:
         variants = _cycle_variants(endpoint, ids) if "cycle_id" in rule.arguments else [("", None)]
         for variant, cycle in variants:
             values = dict(ids.values)
+            if "/allocations/<" in rule.rule:
+                values["code"] = values["allocation_code"]
             if cycle is not None:
                 values["cycle_id"] = cycle.id
                 if "proposal_id" in rule.arguments and cycle is not ids.main_cycle:
@@ -262,7 +267,8 @@ def test_every_page_fits_a_360px_phone(live_server, _browser, app, demo_ids, lan
                     continue
                 measured += 1
                 by_role[role] = by_role.get(role, 0) + 1
-                if result["status"] >= 500:
+                if result["status"] >= 500 or result["status"] == 404:
+                    # a 404 is a wrong demo id: the page meant was not measured
                     failures.append(f"{role} {label} {path}: HTTP {result['status']}")
                 if result["scrollWidth"] > WIDTH or result["hidden"]:
                     failures.append(f"{role} {label} {path}: {result['scrollWidth']} px wide"
