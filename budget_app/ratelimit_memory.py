@@ -22,9 +22,10 @@ SWEEP_SECONDS = 1.0
 
 
 class _NoTimer:
-    """Stands in for the storage's timer: never alive, never started."""
+    """Stands in for the storage's timer: never started, yet reported alive, so the parent class
+    (which asks before starting a new one) never starts a thread."""
 
-    def is_alive(self) -> bool:  # the parent class asks before starting a new one
+    def is_alive(self) -> bool:
         return True
 
     def cancel(self) -> None:
