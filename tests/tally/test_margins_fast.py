@@ -38,21 +38,21 @@ def _compare_resumed(prof):
     return checked
 
 
-@settings(max_examples=300, **SETTINGS)
+@settings(max_examples=100, **SETTINGS)
 @given(inst=instances(cardinal=False, max_voters=12))
 def test_resumed_mes_equals_a_run_from_scratch_approval(inst):
     projects, ballots, budget = inst
     _compare_resumed(profile(projects, ballots, budget, ballot_kind="approval"))
 
 
-@settings(max_examples=200, **SETTINGS)
+@settings(max_examples=80, **SETTINGS)
 @given(inst=instances(cardinal=True, max_voters=12))
 def test_resumed_mes_equals_a_run_from_scratch_cardinal(inst):
     projects, ballots, budget = inst
     _compare_resumed(profile(projects, ballots, budget, ballot_kind="cumulative"))
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=60, **SETTINGS)
 @given(inst=instances(cardinal=False, max_voters=12), data=st.data())
 def test_resumed_mes_equals_a_run_from_scratch_with_groups(inst, data):
     projects, ballots, budget = inst
