@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import to_utc
@@ -143,20 +143,29 @@ def new_batch(slug: str, consultation_id: int):
     return redirect(url_for("consult_manage.cards", slug=slug, consultation_id=consultation_id, batch_id=batch.id))
 
 
-@bp.route("/<slug>/consultations/<int:consultation_id>/batches/<int:batch_id>/cards")
-def cards(slug: str, consultation_id: int, batch_id: int):
-    """The sheet of cards to print (while the batch's codes can still be read, in this session)."""
+def _sheet_part(slug: str, consultation_id: int, batch_id: int, size: int):
+    """The batch's codes for the requested part of a sheet of ``size`` cards a part; the "codes
+    gone" page (410) once they can no longer be read in this session. A part at a time: each
+    request stays well within the request deadline."""
     council = _coordinator(slug)
     consultation = _consultation(council, consultation_id)
     batch = _batch(consultation, batch_id)
     plain = sheets.open_sheet(batch)
     if plain is None:
-        return render_template("consultations/cards_gone.html", council=council, consultation=consultation,
-                               batch=batch, active_tab="consultations"), 410
-    # A part at a time: each request stays well within the request deadline (QR codes take a few
-    # milliseconds each); the page links every part of the HTML sheet and of the PDF.
-    parts = printing.parts(len(plain), printing.HTML_PART)
+        abort(make_response(render_template("consultations/cards_gone.html", council=council,
+                                            consultation=consultation, batch=batch,
+                                            active_tab="consultations"), 410))
+    parts = printing.parts(len(plain), size)
     part = min(max(int_arg("part", 1), 1), len(parts))
+    return council, consultation, batch, plain, parts, part
+
+
+@bp.route("/<slug>/consultations/<int:consultation_id>/batches/<int:batch_id>/cards")
+def cards(slug: str, consultation_id: int, batch_id: int):
+    """The sheet of cards to print (while the batch's codes can still be read, in this session);
+    the page links every part of the HTML sheet and of the PDF."""
+    council, consultation, batch, plain, parts, part = _sheet_part(slug, consultation_id, batch_id,
+                                                                   printing.HTML_PART)
     start, end = parts[part - 1]
     return render_template("consultations/cards.html", council=council, consultation=consultation, batch=batch,
                            cards=printing.cards(plain[start:end]), first=start, part=part, parts=parts,
@@ -166,15 +175,8 @@ def cards(slug: str, consultation_id: int, batch_id: int):
 
 @bp.route("/<slug>/consultations/<int:consultation_id>/batches/<int:batch_id>/cards.pdf")
 def cards_pdf(slug: str, consultation_id: int, batch_id: int):
-    council = _coordinator(slug)
-    consultation = _consultation(council, consultation_id)
-    batch = _batch(consultation, batch_id)
-    plain = sheets.open_sheet(batch)
-    if plain is None:
-        return render_template("consultations/cards_gone.html", council=council, consultation=consultation,
-                               batch=batch, active_tab="consultations"), 410
-    parts = printing.parts(len(plain), printing.PDF_PART)
-    part = min(max(int_arg("part", 1), 1), len(parts))
+    _council, consultation, batch, plain, parts, part = _sheet_part(slug, consultation_id, batch_id,
+                                                                    printing.PDF_PART)
     start, end = parts[part - 1]
     return printing.pdf_response(consultation, batch, plain[start:end], first=start, part=part)
 
