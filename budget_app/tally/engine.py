@@ -26,10 +26,18 @@ import numpy as np
 from .explanations import (ExcludedByGroup, Explanation, GreedyFunded, InsufficientBudget, MesFunded, NoSupporters,
                            NotAffordable, ZeroCostFunded)
 
-try:  # gmpy2 is much faster for the (few) exact computations
-    from gmpy2 import mpq as _Q
-except ImportError:  # pragma: no cover
-    _Q = Fraction
+def _Q(*args):
+    """Exact rationals for the (few) exact computations: gmpy2's ``mpq``, much faster than
+    ``Fraction``, imported on the first call (its import, 40-80 ms, is more than a greedy tally of
+    a city takes, and greedy needs none), after which this name is rebound to it."""
+    global _Q
+    # imported here, not at the top: see the docstring
+    try:
+        from gmpy2 import mpq as exact
+    except ImportError:  # pragma: no cover
+        exact = Fraction
+    _Q = exact
+    return exact(*args)
 
 _TOL = 1e-9
 
@@ -111,7 +119,8 @@ def build_profile(ids, costs, budget, ptr, proj, points, kind, groups=None) -> P
         w = np.asarray(points, dtype=np.int64)
     keep = w > 0
     rows, proj_k, w = rows[keep], proj[keep], w[keep]
-    order = np.argsort(proj_k, kind="stable")
+    # a stable sort of small integers is a radix sort, several times faster than on int64
+    order = np.argsort(proj_k.astype(np.int16 if m < 2**15 else np.int64), kind="stable")
     rows, proj_k, w = rows[order], proj_k[order], w[order]
     counts = np.bincount(proj_k, minlength=m)
     bounds = np.concatenate([[0], np.cumsum(counts)])

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engine import _Q, _TOL, Profile
+from . import engine
+from .engine import _TOL, Profile
 from .explanations import ExceedsBudget, ExcludedByGroup, Explanation, InsufficientBudget, PhragmenFunded, RuleStopped
 
 
@@ -41,7 +42,7 @@ def phragmen(prof: Profile):
             exact = {}
             for j in cands:
                 cnt = np.bincount(last[prof.sup[j]] + 1, minlength=len(L) + 1)
-                tot = _Q(prof.costs[j])
+                tot = engine._Q(prof.costs[j])  # looked up each time: the name is rebound on first use
                 for r in np.nonzero(cnt[1:])[0]:
                     tot += L[r] * int(cnt[r + 1])
                 exact[j] = tot / scores[j]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("pandas", "openpyxl", "plotly", "numpy", "alembic", "flask_migrate", "pabutools", "frictionless",
-         "babel.messages.frontend")
+         "babel.messages.frontend", "gmpy2")
 
 
 def _modules_after(code: str, tmp_path) -> dict:
@@ -43,6 +43,15 @@ def test_a_tally_loads_numpy_only_then(tmp_path):
     loaded = _modules_after("import budget_app.tally as t\nfrom budget_app.tally import RULES\n"
                             "assert RULES and t.parse_pb", tmp_path)
     assert loaded == ["numpy"]
+
+
+def test_a_greedy_recount_loads_no_exact_rationals_library(tmp_path):
+    """gmpy2 (40-80 ms to import) serves the exact steps of MES and Phragmén, not greedy."""
+    code = ("from budget_app.tally.command import tally_output\n"
+            f"print(tally_output({str(ROOT / 'tests/data/Poland_Swiecie_2023.pb')!r}, 'greedy'))")
+    assert _modules_after(code, tmp_path) == ["numpy"]
+    code = code.replace("'greedy'", "'mes'")
+    assert _modules_after(code, tmp_path) == ["numpy", "gmpy2"]
 
 
 def test_flask_db_is_listed_and_loads_flask_migrate_when_run(app, runner):

@@ -15,7 +15,9 @@ import re
 from .values import PabulibError
 
 SECTIONS = ("meta", "projects", "votes")
-_SECTION_RE = re.compile(r'^[ \t]*"?(META|PROJECTS|VOTES)"?[ \t;]*$', re.M | re.I)
+# Searched in "\n" + text: the literal first character lets the regex engine skip from line to
+# line instead of trying a match at every character (4.5 MB: 110 ms -> a few ms).
+_SECTION_RE = re.compile(r'\n[ \t]*"?((?i:META|PROJECTS|VOTES))"?[ \t;]*$', re.M)
 
 
 def read_text(source) -> str:
@@ -69,13 +71,14 @@ class Sections:
         self.starts: dict[str, int] = {}  # section -> 0-based line index of its title
         self.spans: dict[str, tuple[int, int]] = {}  # section -> (char start, char end) of the title line
         order: list[str] = []
-        for mt in _SECTION_RE.finditer(text):
+        for mt in _SECTION_RE.finditer("\n" + text):
             head = mt.group(1).lower()
-            line_idx = text.count("\n", 0, mt.start())
+            start, end = mt.start(), mt.end() - 1  # in text: the title line, from its first character
+            line_idx = text.count("\n", 0, start)
             if head in self.starts:
                 raise PabulibError(f"duplicate {head.upper()} section", line_idx + 1)
             self.starts[head] = line_idx
-            self.spans[head] = (mt.start(), mt.end())
+            self.spans[head] = (start, end)
             order.append(head)
         for sec in SECTIONS:
             if sec not in self.starts:
