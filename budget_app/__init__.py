@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     from budget_app.config import build_config, load_secret_key, normalize_database_url
     from budget_app.extensions import babel, csrf, db, init_migrate, limiter, login_manager
     from budget_app.features import install, register_blueprints
+    from budget_app.url_rules import LazyBuilderRule
 
     app = Flask(
         __name__,
@@ -74,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     for name, listener in (("connect", _sqlite_pragmas), ("savepoint", _sqlite_begin_before_savepoint)):
         if not event.contains(Engine, name, listener):
             event.listen(Engine, name, listener)
+    app.url_rule_class = LazyBuilderRule  # before any rule is added
     bounds.init_app(app)  # before any rule is added
     install(app, feature_list())  # imports every feature's models
     db.init_app(app)

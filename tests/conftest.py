@@ -80,7 +80,13 @@ def _empty_all_tables(db) -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            # DELETE, children first, then every sequence back to 1: on small tables this is several
+            # times faster than TRUNCATE, which replaces each table's files.
+            conn.execute(text("; ".join(f'DELETE FROM "{t.name}"' for t in tables)))
+            sequences = conn.execute(text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
+                                          " AND last_value IS NOT NULL")).scalars().all()
+            if sequences:
+                conn.execute(text("SELECT " + ", ".join(f"setval('\"{s}\"', 1, false)" for s in sequences)))
         else:
             for table in tables:
                 conn.execute(table.delete())
@@ -162,9 +168,22 @@ LONG_FIRST = ("tests/crawl/", "tests/browser/test_phone_width.py", "tests/test_i
               "tests/core/test_vote_integrity.py", "tests/browser/test_cycles_flow.py")
 
 
+# The tally engine's own tests (pure functions on arrays: no app, no database) run once, on the
+# SQLite run; on the PostgreSQL run they would repeat the same computation with nothing of the
+# database in it. A test there that asks for the database still runs on both.
+DATABASE_FREE = ("tests/tally/",)
+
+
 def pytest_collection_modifyitems(session, config, items):
     def rank(item):
         path = item.nodeid
         return next((i for i, prefix in enumerate(LONG_FIRST) if path.startswith(prefix)), len(LONG_FIRST))
 
+    if is_postgres():
+        once = [item for item in items if item.nodeid.startswith(DATABASE_FREE)
+                and "database_url" not in getattr(item, "fixturenames", ())]
+        if once:
+            config.hook.pytest_deselected(items=once)
+            kept = set(map(id, once))
+            items[:] = [item for item in items if id(item) not in kept]
     items.sort(key=rank)

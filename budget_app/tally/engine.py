@@ -31,8 +31,8 @@ def _Q(*args):
     ``Fraction``, imported on the first call (its import, 40-80 ms, is more than a greedy tally of
     a city takes, and greedy needs none), after which this name is rebound to it."""
     global _Q
-    # imported here, not at the top: see the docstring
     try:
+        # imported here, not at the top: see the docstring
         from gmpy2 import mpq as exact
     except ImportError:  # pragma: no cover
         exact = Fraction

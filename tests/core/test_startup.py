@@ -77,3 +77,28 @@ def test_migrate_config_loads_on_first_read(app):
     config = app.extensions["migrate"]
     assert config.directory == str(APP_ROOT / "migrations")  # read through the deferred object
     assert isinstance(app.extensions["migrate"], _MigrateConfig) and app.extensions["migrate"].db is db
+
+
+def test_url_builders_are_compiled_by_the_first_url_for_that_needs_them(app):
+    """Werkzeug compiles two builder functions per URL rule (two thirds of ``create_app()``);
+    here they are made on first use, and then build the same URLs as Werkzeug's own rules."""
+    from flask import url_for
+    from werkzeug.routing import Map, Rule
+
+    rules = {rule.endpoint: rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}  # Flask's own
+    compiled = [e for e, rule in rules.items() if rule._build.__name__ != "build_first"]
+    assert len(rules) > 100 and not compiled
+    with app.test_request_context("/"):
+        url = url_for("cycles.results", slug="hebron", cycle_id=7, lang="en")  # an argument not in the rule
+        assert rules["cycles.results"]._build_unknown.__name__ != "build_first"
+        assert url_for("cycles.results", slug="hebron", cycle_id=7) == "/councils/hebron/cycles/7/results"
+        assert url_for("cycles.results", slug="hebron", cycle_id=8, lang="ar").endswith("/8/results?lang=ar")
+    assert url == "/councils/hebron/cycles/7/results?lang=en"
+    assert rules["main.dashboard"]._build.__name__ == "build_first"
+
+    rule = rules["cycles.results"]
+    assert rule._build.__name__ == "build_first"  # without extra arguments: not used yet
+    assert rule.build({"slug": "hebron", "cycle_id": 7}, append_unknown=False) == ("", "/councils/hebron/cycles/7/results")
+    assert rule._build.__name__ != "build_first"
+    plain = Map([Rule("/councils/<slug>/cycles/<int:cycle_id>/results", endpoint="r")]).bind("localhost")
+    assert plain.build("r", {"slug": "hebron", "cycle_id": 7, "lang": "en"}) == url
