@@ -174,3 +174,26 @@ def test_from_ballots_export():
     assert back.vote_type == "ordinal" and back.meta["num_votes"] == "3"
     cum = Election.from_ballots([("p1", 10), ("p2", 20)], [{"p1": 2, "p2": 1}], 25, vote_type="cumulative")
     assert parse_pb(write_pb(cum)).ballots() == [{"p1": 2, "p2": 1}]
+
+
+NUMERIC = SMALL.replace("\na;60", "\n18;60").replace("\nb;50", "\n7;50").replace("\nc;40", "\n153;40")
+
+
+@pytest.mark.parametrize("votes, ballots", [
+    (["18,7", "18", "18,153", "7"], [["18", "7"], ["18"], ["18", "153"], ["7"]]),
+    (["153,153,7", "7", "18", "18"], [["153", "7"], ["7"], ["18"], ["18"]]),  # twice: one approval
+    (["18,7", "", "7", "153"], [["18", "7"], [], ["7"], ["153"]]),  # a blank ballot
+])
+def test_numeric_ids_are_read_as_the_general_path_reads_them(votes, ballots):
+    """Plain-number ids take NumPy's number parser (the Warszawa file: 0.43 -> 0.27 s under load)."""
+    text = NUMERIC.split("VOTES")[0] + "VOTES\nvoter_id;vote;age\n" + "".join(
+        f"{k + 1};{v};30\n" for k, v in enumerate(votes))
+    assert parse_pb(text).ballots() == ballots
+
+
+@pytest.mark.parametrize("token", ["018", "+18", "18.0", "1e1", "x", "9223372036854775808"])
+def test_a_number_written_otherwise_is_not_taken_for_an_id(token):
+    """"018" is not the id "18": the number parser would read it so, the length check refuses."""
+    text = NUMERIC.split("VOTES")[0] + f"VOTES\nvoter_id;vote\n1;18,7\n2;{token}\n3;7\n4;153\n"
+    with pytest.raises(PabulibError, match=r"unknown project id|line 17"):
+        parse_pb(text)

@@ -1,9 +1,11 @@
 """The VOTES section, the big one: one ballot a line, read column by column into CSR arrays
 (see :mod:`.election`). The project ids of the ``vote`` column are looked up vectorised when
-they are short (:func:`_fast_tokens`), else with one ``str.split`` and a dict."""
+they are plain numbers (:func:`_numeric_tokens`) or short (:func:`_fast_tokens`), else with one
+``str.split`` and a dict."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,7 +73,7 @@ def _vote_tokens(votes, index: dict[str, int], line_nos: list[int]) -> tuple[np.
         votes = tuple("" if v.strip().lower() == "none" else ",".join(t.strip() for t in v.strip().split(","))
                       for v in votes)
     del probe
-    fast = _fast_tokens(votes, index) if len(line_nos) else None
+    fast = (_numeric_tokens(votes, index) or _fast_tokens(votes, index)) if len(line_nos) else None
     if fast is not None:
         return fast
     lengths = np.array([(v.count(",") + 1) if v else 0 for v in votes], dtype=np.int64)
@@ -88,6 +90,48 @@ def _vote_tokens(votes, index: dict[str, int], line_nos: list[int]) -> tuple[np.
                     raise PabulibError(f"{what} in vote", line_no)
         raise  # pragma: no cover
     return proj, lengths
+
+
+def _numeric_tokens(votes, index: dict[str, int]):
+    """When every project id is a plain decimal number ("153"; not "0153", "+1" or "١٥٣"), the
+    whole ``vote`` column is read by NumPy's number parser in one call and each number looked up
+    in the sorted ids. Returns (proj, lengths) or None when this does not apply or anything looks
+    unusual (an empty vote, a token that is not a number, an unknown id, a number written with more
+    characters than the id it equals): the other paths then decide, and word the errors."""
+    ids = list(index)
+    if not ids or not all(i.isascii() and i.isdigit() and len(i) <= 18 and (i[0] != "0" or i == "0") for i in ids):
+        return None
+    if not all(votes):
+        return None  # an empty vote (a blank ballot)
+    text = ";".join(votes)
+    try:
+        buf = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    except UnicodeEncodeError:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # NumPy warns, and stops, at the first character it cannot read
+        try:
+            values = np.fromstring(text.replace(";", ","), dtype=np.int64, sep=",")
+        except (ValueError, DeprecationWarning):
+            return None
+    is_sep = (buf == 44) | (buf == 59)
+    separators = np.cumsum(is_sep)
+    if len(values) != int(separators[-1]) + 1:
+        return None
+    keys = np.array([int(i) for i in ids], dtype=np.int64)
+    order = np.argsort(keys)
+    sorted_keys = keys[order]
+    pos = np.minimum(np.searchsorted(sorted_keys, values), len(ids) - 1)
+    if not np.array_equal(sorted_keys[pos], values):
+        return None  # an unknown id
+    found = order[pos]
+    id_chars = np.array([len(i) for i in ids], dtype=np.int64)
+    if int(id_chars[found].sum()) != len(buf) - len(values) + 1:
+        return None  # "018" or "+18" read as 18: not the id "18"
+    positions = np.fromiter(index.values(), dtype=np.int64, count=len(ids))
+    boundaries = separators[buf == 59]  # tokens before each ballot's end
+    lengths = np.diff(np.concatenate([[0], boundaries, [len(values)]]))
+    return positions[found].astype(np.int32), lengths.astype(np.int64)
 
 
 def _fast_tokens(votes, index: dict[str, int]):
