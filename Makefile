@@ -19,8 +19,11 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The catalogs, and the project's bytecode: where PYTHONDONTWRITEBYTECODE is set, every process
+# (each gunicorn worker, each command) would otherwise compile the ~170 modules again (+1 s).
 translations: install
 	$(FLASK) translate compile >/dev/null
+	$(PY) -m compileall -q -j 0 budget_app councils priorities citizen_budget simulator >/dev/null
 
 ## Serve the demo: migrations, demo data, development server on http://127.0.0.1:5000
 run: translations
