@@ -204,6 +204,7 @@ def _run(
     rule: str,
     exclusive_groups,
     completion: bool,
+    explain: bool = True,
 ) -> TallyResult:
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; expected one of {', '.join(RULES)}")
@@ -219,10 +220,10 @@ def _run(
     elif rule == "phragmen":
         sel, expl = phragmen(prof)
     elif rule == "mes":
-        sel, expl, _ = engine.mes(prof)
+        sel, expl, _ = engine.mes(prof, explain=explain)
         details["voter_budget"] = _money(Fraction(prof.budget, max(prof.n, 1)), prof.scale)
     else:  # mes-add1
-        sel, expl, k = engine.mes_add1(prof)
+        sel, expl, k = engine.mes_add1(prof, explain=explain)
         details["increments"] = k
         details["voter_budget"] = float(Fraction(prof.budget, max(prof.n, 1)) / prof.scale + k)
     if completion and _completes(rule):
@@ -249,7 +250,7 @@ def _run(
     votes = {j: len(prof.sup[j]) for j in range(prof.m)}
     scores = {j: (votes[j] if kind == "approval" else int(prof.wts[j].sum())) for j in range(prof.m)}
     explanations: dict[str, Explanation] = {}
-    for j in range(prof.m):
+    for j in range(prof.m) if explain else ():
         e = expl.get(j) or NotSelected(phase=rule)
         for record in (e, getattr(e, "mes", None)):
             if record is not None:
@@ -348,8 +349,11 @@ def tally_election(
     completion: bool = False,
     ordinal_scoring: str = "approval",
     borda_top: int | None = None,
+    explain: bool = True,
 ) -> TallyResult:
-    """Tally a parsed Pabulib election (see :func:`tally` for the options).
+    """Tally a parsed Pabulib election (see :func:`tally` for the options). ``explain=False``
+    leaves ``explanations`` empty and skips what only they need (MES's payments, voter by voter:
+    on Warszawa most of the time of a recount that prints the selection only).
 
     approval / choose-1 ballots use cost satisfaction, cumulative / scoring ballots
     the points, ordinal ballots approval of the ranked projects (default) or Borda.
@@ -357,7 +361,7 @@ def tally_election(
     ids = election.project_ids
     costs = [p.cost for p in election.projects]
     ptr, proj, pts = _election_arrays(election, ordinal_scoring, borda_top)
-    res = _run(ids, costs, election.budget, ptr, proj, pts, rule, exclusive_groups, completion)
+    res = _run(ids, costs, election.budget, ptr, proj, pts, rule, exclusive_groups, completion, explain)
     res.details["ballot_kind"] = election.vote_type
     return res
 

@@ -42,7 +42,7 @@ def tally_output(path: str, rule: str = "greedy", *, completion: bool = False, a
 
     election = _load(path)
     try:
-        result = tally_election(election, rule, completion=completion)
+        result = tally_election(election, rule, completion=completion, explain=explain)
         found = _margins(election, rule, completion, result.selected) if with_margins else None
     except ValueError as exc:
         raise TallyCommandError(f"{path}: {exc}")
@@ -90,7 +90,7 @@ def analyse_output(path: str, rule: str = "greedy", *, completion: bool = False,
 
     election = _load(path)
     try:
-        result = tally_election(election, rule, completion=completion)
+        result = tally_election(election, rule, completion=completion, explain=explain)
         prof = election_profile(election)
         out = {"rule": rule, "selected": result.selected, "voters": election.num_voters,
                **fairness_report(prof, result.selected, dimensions=_labels(election) or None),

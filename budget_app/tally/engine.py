@@ -656,12 +656,13 @@ def _mes_payments(st: _MesState, j: int, s: np.ndarray, rho_e, poor_mask: np.nda
             if amount > 0]
 
 
-def mes_add1(prof: Profile, increment: int = 1, max_iterations: int = 1_000_000):
+def mes_add1(prof: Profile, increment: int = 1, max_iterations: int = 1_000_000, explain: bool = True):
     """pabutools ``method_of_equal_shares(..., voter_budget_increment=increment)``.
 
     Raises every voter's budget by ``increment`` currency units until the outcome
     is exhaustive (w.r.t. the projects MES can fund), returning the last feasible
-    outcome. Returns ``(selected, explanations, increments_used)``.
+    outcome. Returns ``(selected, explanations, increments_used)`` (no explanations unless
+    ``explain``).
     """
     unit = increment * prof.scale
     prev = None
@@ -684,7 +685,7 @@ def mes_add1(prof: Profile, increment: int = 1, max_iterations: int = 1_000_000)
         k += 1
     if prev is None:  # pragma: no cover - first run is always feasible
         prev = 0
-    sel, expl, _ = mes(prof, prev * unit, explain=True)
+    sel, expl, _ = mes(prof, prev * unit, explain=explain)
     return sel, expl, prev
 
 

@@ -193,3 +193,20 @@ def test_tally_package_does_not_need_flask():
         "assert not any(m.startswith(('flask', 'sqlalchemy', 'pabutools')) and sys.modules[m] for m in sys.modules)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+_BARE_CASES = [(name, rule, completion)
+               for name in ("Poland_Swiecie_2023.pb", "Poland_Wieliczka_2023_Green_Budget.pb", "France_Toulouse_2019.pb")
+               for rule, completion in (("greedy", False), ("mes", False), ("mes", True), ("mes-add1", False),
+                                        ("phragmen", False))
+               if not (rule == "phragmen" and name.startswith("France"))]  # Toulouse: points, not approval
+
+
+@pytest.mark.parametrize("name, rule, completion", _BARE_CASES)
+def test_a_tally_without_explanations_selects_the_same(name, rule, completion):
+    """What a recount that prints only the selection runs: the same outcome, no explanations."""
+    election = parse_pb(oracle.DATA / name)
+    full = tally_election(election, rule, completion=completion)
+    bare = tally_election(election, rule, completion=completion, explain=False)
+    assert (bare.selected, bare.total_cost, bare.budget) == (full.selected, full.total_cost, full.budget)
+    assert full.explanations and bare.explanations == {}
