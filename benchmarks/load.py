@@ -7,7 +7,11 @@
 ``--think S``: each user reads for a random time (exponential, mean S seconds) after every
 request, as people do; 0 (the default) sends the next request at once. ``--users`` may list
 several levels: the same server is loaded with each in turn, to see where throughput stops
-growing. The resident memory of every gunicorn worker is sampled each second.
+growing. The resident memory of every gunicorn worker is sampled each second. ``--ramp R``
+(default: twice the think time): users arrive at random moments of the first R seconds, as people
+do, and only requests started after the ramp are counted (then --duration seconds). ``--warm N``:
+each route is requested N times before the first level, so the workers' first renders and imports
+are not part of the figures (``--warm 0`` to include them).
 
 It builds a fresh database (SQLite file in a temp folder, or a PostgreSQL database
 ``sharaka_load`` on 127.0.0.1:5432), applies the migrations, loads the demo data plus 200 extra
@@ -113,8 +117,11 @@ class Stats:
         self.errors = defaultdict(int)
         self.timeline = defaultdict(lambda: defaultdict(int))  # second -> status -> count
         self.started = time.perf_counter()
+        self.measure_from = self.started  # requests started earlier (the ramp) are not counted
 
     def record(self, route, seconds, ok, status=None):
+        if time.perf_counter() - seconds < self.measure_from:
+            return
         with self.lock:
             self.latency[route].append(seconds)
             if not ok:
@@ -149,6 +156,14 @@ def timed(stats, session, route, method, url, **kw):
 
 
 _STOP = {"event": threading.Event()}
+RAMP = {"seconds": 0.0}
+
+
+def arrive(stop):
+    """People do not all open the site in the same second: each user arrives at a random moment of
+    the ramp (--ramp seconds, by default twice the think time), which is not measured."""
+    if RAMP["seconds"] > 0:
+        stop.wait(random.uniform(0, RAMP["seconds"]))
 
 
 def worker_memory(server_pid: int) -> dict[int, int]:
@@ -171,6 +186,7 @@ def worker_memory(server_pid: int) -> dict[int, int]:
 def citizen(base, stats, stop, year):
     s = requests.Session()
     s.headers["Accept-Encoding"] = "gzip"
+    arrive(stop)
     while not stop.is_set():
         lang = random.choice(("ar", "en"))
         timed(stats, s, "citizen page", "GET", f"{base}/citizen-budget/hebron/{year}/?lang={lang}")
@@ -187,6 +203,7 @@ def login(s, base, email):
 
 def member(base, stats, stop, email, cycle, proposals):
     s = requests.Session()
+    arrive(stop)
     login(s, base, email)
     while not stop.is_set():
         timed(stats, s, "council page", "GET", f"{base}/councils/hebron/")
@@ -200,9 +217,27 @@ def member(base, stats, stop, email, cycle, proposals):
 
 def director(base, stats, stop, decided):
     s = requests.Session()
+    arrive(stop)
     login(s, base, "director@sharaka.test")
     while not stop.is_set():
         timed(stats, s, "results page", "GET", f"{base}/councils/hebron/cycles/{decided}/results")
+
+
+def warm_up(base, count, cycle, decided, year):
+    """Each route ``count`` times, one after the other, before anything is measured: every worker
+    renders its templates and imports pandas or Plotly once, which a server does once after a deploy."""
+    if count <= 0:
+        return
+    public, member = requests.Session(), requests.Session()
+    login(member, base, "director@sharaka.test")
+    for _ in range(count):
+        for path in (f"/citizen-budget/hebron/{year}/?lang=ar", f"/citizen-budget/hebron/{year}/?lang=en",
+                     f"/citizen-budget/hebron/{year}/v/1/data.csv", f"/citizen-budget/hebron/{year}/v/1/data.json",
+                     f"/api/v1/citizen-budgets/hebron/{year}/allocations"):
+            public.get(base + path, timeout=30)
+        for path in ("/councils/hebron/", "/councils/hebron/priorities/", f"/councils/hebron/cycles/{cycle}/vote",
+                     f"/councils/hebron/cycles/{decided}/results"):
+            member.get(base + path, timeout=30)
 
 
 def run_level(args, base, users, cycle, proposals, decided, year):
@@ -219,11 +254,11 @@ def run_level(args, base, users, cycle, proposals, decided, year):
                                                               cycle, proposals)))
     for _ in range(n_dir):
         threads.append(threading.Thread(target=director, args=(base, stats, stop, decided)))
-    started = time.perf_counter()
     stats.started = time.perf_counter()
+    stats.measure_from = stats.started + RAMP["seconds"]
     for t in threads:
         t.start()
-    return stats, stop, threads, started, (n_cit, n_mem, n_dir)
+    return stats, stop, threads, stats.measure_from, (n_cit, n_mem, n_dir)
 
 
 def report(args, users, stats, elapsed, counts, memory):
@@ -253,6 +288,11 @@ def main():
     parser.add_argument("--users", default="50", help="number of users, or several levels: 100,200,300")
     parser.add_argument("--duration", type=float, default=30, help="seconds per level")
     parser.add_argument("--think", type=float, default=0.0, help="mean think time in seconds after each request")
+    parser.add_argument("--ramp", type=float, default=None,
+                        help="seconds over which the users arrive, not measured (default: twice --think)")
+    parser.add_argument("--warm", type=int, default=40,
+                        help="requests of each route before the first level, not measured: the workers' first "
+                             "renders and imports (0: measure them too)")
     parser.add_argument("--port", type=int, default=5077)
     parser.add_argument("--fault", choices=("none", "pg-restart", "redis-down"), default="none",
                         help="pg-restart: restart PostgreSQL at a third of the run; redis-down: run with "
@@ -262,6 +302,7 @@ def main():
     if not levels or any(n < 1 or n > 2000 for n in levels):
         sys.exit("--users: between 1 and 2000 each")
     THINK["mean"] = max(args.think, 0.0)
+    RAMP["seconds"] = max(args.ramp if args.ramp is not None else 2 * THINK["mean"], 0.0)
     tmp = Path(tempfile.mkdtemp(prefix="sharaka-load-"))
     print(f"preparing {args.db} database …", flush=True)
     env = prepare(args.db, tmp)
@@ -282,10 +323,11 @@ def main():
             except requests.RequestException:
                 time.sleep(0.3)
         year = date.today().year
+        warm_up(base, args.warm, cycle, decided, year)
         for users in levels:
             stats, stop, threads, started, counts = run_level(args, base, users, cycle, proposals, decided, year)
             memory: dict[int, int] = {}
-            end = time.perf_counter() + args.duration
+            end = time.perf_counter() + RAMP["seconds"] + args.duration
             fault_at = time.perf_counter() + args.duration / 3 if args.fault == "pg-restart" else None
             while time.perf_counter() < end:
                 for pid, rss in worker_memory(server.pid).items():
