@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from budget_app import audit, demo, i18n_catalogs
+from budget_app.pb_command import pb
 from budget_app.auth import services
 from budget_app.auth.passwords import password_problem
 from budget_app.extensions import db
@@ -138,5 +139,6 @@ def translate_apply(mapping):
 
 def init_app(app):
     app.cli.add_command(translate)
+    app.cli.add_command(pb)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)

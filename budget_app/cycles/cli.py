@@ -1,4 +1,5 @@
-"""``flask --app budget_app pb ...``: tally, import and export Pabulib ``.pb`` files."""
+"""``flask --app budget_app pb import`` and ``pb export``: a council's cycles from and to Pabulib
+``.pb`` files (``pb tally`` and ``pb analyse``, which need no app: :mod:`budget_app.pb_command`)."""
 from __future__ import annotations
 
 import functools
@@ -9,16 +10,15 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from budget_app.cycles.ballots import bulk_insert_ballots
-from budget_app.cycles.blueprint import bp
 from budget_app.cycles.errors import CycleError
 from budget_app.cycles.exports import pb_text
 from budget_app.cycles.lifecycle import close_voting, create_cycle, open_voting
 from budget_app.cycles.methods import METHODS, PB_VOTE_TYPES
 from budget_app.cycles.models import AllocationProposal, BudgetCycle
 from budget_app.extensions import db
-from budget_app.tally.command import TallyCommandError, analyse_output, tally_output  # as python -m budget_app.tally
 from budget_app.tally.rules import RULES, rule_from_pb
 from budget_app.tenancy import Council
 
@@ -43,51 +43,14 @@ def _parse(path: str):
         raise click.ClickException(f"{path}: not a UTF-8 text file")
 
 
-@bp.cli.command("tally")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--rule", type=click.Choice(RULES), default="greedy", show_default=True)
-@click.option("--completion/--no-completion", default=False, help="After mes/mes-add1, complete with greedy.")
-@click.option("--json", "as_json", is_flag=True, help='Print {"rule", "selected", "cost", "budget"} as JSON.')
-@click.option("--explain", is_flag=True, help='With --json: add "voters" and "explanations" {id: {reason, '
-                                              'numbers}} (money in currency units); without: one line per project.')
-@click.option("--margins", "with_margins", is_flag=True,
-              help='Add "margins" {id: {"max_cost_funded", "extra_supporters_needed", "cost_headroom", '
-                   '"supporters_to_spare"}}, each checked by re-running the rule.')
-def tally_command(file, rule, completion, as_json, explain, with_margins):
-    """Tally a Pabulib FILE and print the ids of the selected projects.
-
-    With --explain, every project's explanation: for a project funded by equal shares its
-    "payments" [[amount, number_of_voters], ...] summing to its cost; for one left out for lack
-    of money its "supporters_budget" (what its supporters had left) and "reason"."""
-    try:
-        click.echo(tally_output(file, rule, completion=completion, as_json=as_json, explain=explain,
-                                with_margins=with_margins))
-    except TallyCommandError as exc:
-        raise click.ClickException(str(exc))
-
-
-@bp.cli.command("analyse")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--rule", type=click.Choice(RULES), default="greedy", show_default=True)
-@click.option("--completion/--no-completion", default=False, help="After mes/mes-add1, complete with greedy.")
-@click.option("--json", "as_json", is_flag=True, help="Print the fairness report as JSON.")
-def analyse_command(file, rule, completion, as_json):
-    """Fairness report of the outcome of a Pabulib FILE: percent_non_empty_handed, avg_satisfaction,
-    satisfaction_histogram, gini_coefficient_of_satisfaction (as pabutools.analysis), unspent money,
-    money against votes per category and target group, and the exact EJR-up-to-one / PJR check."""
-    try:
-        click.echo(analyse_output(file, rule, completion=completion, as_json=as_json))
-    except TallyCommandError as exc:
-        raise click.ClickException(str(exc))
-
-
-@bp.cli.command("import")
+@click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--council", "slug", required=True, help="Slug of the council, e.g. hebron.")
 @click.option("--year", type=int, required=True, help="Fiscal year of the new cycle.")
 @click.option("--rule", type=click.Choice(RULES), default=None, help="Tally rule (default: the file's META rule, "
                                                                       "else greedy).")
 @click.option("--keep-open", is_flag=True, help="Leave voting open instead of closing and tallying.")
+@with_appcontext
 @in_english
 def import_command(file, slug, year, rule, keep_open):
     """Create a cycle from a Pabulib FILE: its projects as proposals and its ballots as anonymous ballots."""
@@ -131,10 +94,11 @@ def import_command(file, slug, year, rule, keep_open):
         click.echo("selected: " + " ".join(cycle.tally["main"]["selected"]))
 
 
-@bp.cli.command("export")
+@click.command("export")
 @click.argument("cycle_id", type=int)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file (default: standard output).")
+@with_appcontext
 @in_english
 def export_command(cycle_id, output):
     """Write a cycle's anonymized ballots (identities replaced, order shuffled) as a Pabulib file."""

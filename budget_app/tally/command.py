@@ -90,7 +90,8 @@ def analyse_output(path: str, rule: str = "greedy", *, completion: bool = False,
 
     election = _load(path)
     try:
-        result = tally_election(election, rule, completion=completion, explain=explain)
+        # the report reads the selection, not the explanations
+        result = tally_election(election, rule, completion=completion, explain=False)
         prof = election_profile(election)
         out = {"rule": rule, "selected": result.selected, "voters": election.num_voters,
                **fairness_report(prof, result.selected, dimensions=_labels(election) or None),
