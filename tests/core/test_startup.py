@@ -102,3 +102,21 @@ def test_url_builders_are_compiled_by_the_first_url_for_that_needs_them(app):
     assert rule._build.__name__ != "build_first"
     plain = Map([Rule("/councils/<slug>/cycles/<int:cycle_id>/results", endpoint="r")]).bind("localhost")
     assert plain.build("r", {"slug": "hebron", "cycle_id": 7, "lang": "en"}) == url
+
+
+def test_a_recount_on_the_command_line_does_not_create_the_app(tmp_path):
+    """``flask pb`` is also a Flask command plugin (pyproject's ``flask.commands`` entry point), so
+    ``pb tally`` answers without ``create_app()``: here ``--app`` names a module that does not
+    exist, and the recount still prints what ``python -m budget_app.tally`` prints."""
+    from budget_app.tally.command import tally_output
+
+    path = str(ROOT / "tests/data/Poland_Swiecie_2023.pb")
+    env = {**os.environ, "SHARAKA_INSTANCE_PATH": str(tmp_path / "instance")}
+    out = subprocess.run([sys.executable, "-m", "flask", "--app", "no_such_module_here", "pb", "tally", path,
+                          "--rule", "mes", "--json"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == tally_output(path, "mes", as_json=True)
+    listed = subprocess.run([sys.executable, "-m", "flask", "--app", "budget_app", "pb", "--help"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    assert all(name in listed.stdout.split() for name in ("analyse", "export", "import", "tally"))
